@@ -1,0 +1,48 @@
+# DaoDao: two commands. `make demo` runs the app on SQLite with demo data; `make test`
+# runs the whole suite on PostgreSQL and Redis. Both install what they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/daodao
+TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
+
+.PHONY: install demo test lint messages bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The demo runs on the embedded SQLite file with no other service: no DATABASE_URL,
+# no REDIS_URL (Celery tasks then run eagerly in-process).
+demo: install
+	env -u DATABASE_URL -u REDIS_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	env -u DATABASE_URL -u REDIS_URL DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "DaoDao demo on http://$(HOST):$(PORT)/ : log in as officer_yc / Daodao@2026 (README lists every account)"
+	env -u DATABASE_URL -u REDIS_URL DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	DJANGO_SETTINGS_MODULE=daodao.test_settings DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete -i ".venv/*" -i "bench/*"
+	DEBUG=1 $(BIN)/python manage.py compilemessages -i ".venv"
+
+bench: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,152 @@
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
+    def subtree(self, node: "Jurisdiction") -> "JurisdictionQuerySet":
+        """The node and everything below it."""
+        return self.filter(path__startswith=node.path)
+
+    def stations(self) -> "JurisdictionQuerySet":
+        return self.filter(level=Jurisdiction.Level.STATION)
+
+    def visible_to(self, user: "User") -> "JurisdictionQuerySet":
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_system_admin:
+            return self.all()
+        if user.jurisdiction_id is None:
+            return self.none()
+        return self.subtree(user.jurisdiction)
+
+
+class Jurisdiction(models.Model):
+    """A node of the tree province > city > district/county > police station.
+
+    ``path`` is the materialised path of codes ("330000/330600/330602/"), so "this node
+    and everything below" is one indexed prefix match instead of a recursive query.
+    """
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        CITY = 2, _("City")
+        DISTRICT = 3, _("District / county")
+        STATION = 4, _("Police station")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # db_index on a CharField gives PostgreSQL a varchar_pattern_ops index too: the
+    # prefix match in subtree() (every scoped read) uses it.
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
+                name="jurisdiction_root_is_province",
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="jurisdiction_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, other: "Jurisdiction") -> bool:
+        return other.path.startswith(self.path)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        POLICE = "police", _("Police officer")
+        PARTNER = "partner", _("Partner-department inspector")
+        ASSOCIATION = "association", _("Association staff")
+        MANAGER = "manager", _("Venue manager")
+        ADMIN = "admin", _("System administrator")
+
+    class Department(models.TextChoices):
+        NARCOTICS = "narcotics", _("Narcotics")
+        PUBLIC_ORDER = "public_order", _("Public order")
+        CULTURE_TOURISM = "culture_tourism", _("Culture & tourism")
+        FIRE = "fire", _("Fire")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    department = models.CharField(_("department"), max_length=16, choices=Department.choices, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Officers, inspectors and association staff act for a jurisdiction.
+            models.CheckConstraint(
+                condition=Q(role__in=["admin", "manager"]) | Q(jurisdiction__isnull=False),
+                name="user_scoped_role_has_jurisdiction",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="police") | Q(department__in=["narcotics", "public_order"]),
+                name="user_police_department",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="partner") | Q(department__in=["culture_tourism", "fire"]),
+                name="user_partner_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names: family name first, no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def is_police(self) -> bool:
+        return self.role == self.Role.POLICE
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER
+
+    @property
+    def is_association(self) -> bool:
+        return self.role == self.Role.ASSOCIATION
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == self.Role.PARTNER
+
+    @property
+    def can_manage_venues(self) -> bool:
+        """Create venues and change their registry data (not managers or partners)."""
+        return self.is_active and (self.is_system_admin or self.is_police or self.is_association)
+
+    @property
+    def can_reveal_id_numbers(self) -> bool:
+        """Only narcotics and public-order officers may unmask an ID number, one click at a time."""
+        return self.is_active and self.is_police and self.department in {
+            self.Department.NARCOTICS,
+            self.Department.PUBLIC_ORDER,
+        }

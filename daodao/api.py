@@ -1,0 +1,27 @@
+"""API plumbing shared by every app: the token endpoint and Django-to-DRF error mapping."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.throttling import ScopedRateThrottle
+
+
+class TokenView(ObtainAuthToken):
+    """``POST /api/v1/auth/token/`` with username and password returns a token.
+
+    Failures count towards the same per-account and per-IP lockout as the login page
+    (django-axes), and the endpoint is rate limited on top.
+    """
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+def as_drf_error(exc: Exception) -> Exception:
+    """Services raise Django's exceptions; the API answers them as 400 and 403."""
+    if isinstance(exc, DjangoValidationError):
+        return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    if isinstance(exc, DjangoPermissionDenied):
+        return PermissionDenied(str(exc) or None)
+    return exc

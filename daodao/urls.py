@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from venues import api as venues_api
+from venues import views as venues_views
+
+from .api import TokenView
+
+router = DefaultRouter()
+router.register("venues", venues_api.VenueViewSet, basename="venue")
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    *router.urls,
+]
+
+admin.site.site_header = "DaoDao 到到"
+admin.site.site_title = "DaoDao"
+
+urlpatterns = [
+    path("", venues_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("venues/", include("venues.urls")),
+    # The venue poster's QR code: public, reached by employees without an account.
+    path("s/<str:token>/", venues_views.signin_entry, name="signin"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

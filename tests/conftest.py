@@ -1,0 +1,107 @@
+"""The base set of users every permission test uses.
+
+Two districts (A: 越城, B: 柯桥) under one city; in A two stations. Users: an officer of
+district A (owner of A's venues), a colleague with read-only access (a partner-department
+inspector of A), an outsider (an officer of district B), association staff of A, the
+managers of two venues of A, and a system administrator.
+"""
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Jurisdiction, User
+from accounts.services import jurisdiction_create
+from venues.models import Venue
+
+PASSWORD = "Str0ng-pass!"
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Jurisdiction]:
+    p = jurisdiction_create(name="浙江省", code="330000", level=1)
+    c = jurisdiction_create(name="绍兴市", code="330600", level=2, parent=p)
+    a = jurisdiction_create(name="越城区", code="330602", level=3, parent=c)
+    b = jurisdiction_create(name="柯桥区", code="330603", level=3, parent=c)
+    return {
+        "province": p, "city": c, "district_a": a, "district_b": b,
+        "station_a1": jurisdiction_create(name="城南派出所", code="330602001", level=4, parent=a),
+        "station_a2": jurisdiction_create(name="府山派出所", code="330602002", level=4, parent=a),
+        "station_b1": jurisdiction_create(name="柯桥派出所", code="330603001", level=4, parent=b),
+    }
+
+
+def make_user(username: str, role: str, jurisdiction: Jurisdiction | None = None, department: str = "") -> User:
+    user = User(username=username, role=role, department=department, jurisdiction=jurisdiction,
+                is_staff=role in ("admin", "association"), is_superuser=role == "admin",
+                last_name=username[:2], first_name="测试")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(tree: dict[str, Jurisdiction]) -> dict[str, User]:
+    return {
+        "officer_a": make_user("officer_a", "police", tree["district_a"], "narcotics"),
+        "officer_a1": make_user("officer_a1", "police", tree["station_a1"], "public_order"),
+        "officer_b": make_user("officer_b", "police", tree["district_b"], "narcotics"),
+        "partner_a": make_user("partner_a", "partner", tree["district_a"], "fire"),
+        "assoc_a": make_user("assoc_a", "association", tree["district_a"]),
+        "manager_a": make_user("manager_a", "manager", tree["station_a1"]),
+        "manager_a2": make_user("manager_a2", "manager", tree["station_a2"]),
+        "admin": make_user("root", "admin"),
+    }
+
+
+def make_venue(name: str, station: Jurisdiction, licence: str, **kw: Any) -> Venue:
+    fields: dict[str, Any] = {
+        "type": Venue.Type.KTV, "address": "测试路1号", "contact_phone": "13800000000",
+        "expected_headcount": 20, **kw,
+    }
+    return Venue.objects.create(name=name, station=station, licence_no=licence, **fields)
+
+
+# Valid unified social credit codes (check character computed by daodao.identifiers).
+LICENCES = ["91330602MA2BXXXX0G", "91330602MA2BYYYY06", "91330603MA2BHHHH21", "91330602MA2BWWWW47"]
+
+
+@pytest.fixture
+def venues(tree: dict[str, Jurisdiction], users: dict[str, User]) -> dict[str, Venue]:
+    lic = LICENCES
+    va = make_venue("越城KTV", tree["station_a1"], lic[0], latitude="30.000000", longitude="120.580000")
+    va2 = make_venue("府山酒吧", tree["station_a2"], lic[1], type=Venue.Type.BAR)
+    vb = make_venue("柯桥足浴", tree["station_b1"], lic[2], type=Venue.Type.BATH)
+    va.managers.add(users["manager_a"])
+    va2.managers.add(users["manager_a2"])
+    return {"a": va, "a2": va2, "b": vb}
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    """client_for(user) -> a Django test client logged in as that user."""
+
+    def login(user: User) -> Any:
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for() -> Any:
+    def login(user: User) -> APIClient:
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    return login

@@ -1,0 +1,35 @@
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from .models import Venue
+from .selectors import manager_accounts_for_user, stations_for_user
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = [
+            "name", "type", "licence_no", "address", "station", "contact_phone", "status",
+            "expected_headcount", "opened_on", "latitude", "longitude", "managers",
+        ]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "managers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations_for_user(user)
+        managers = manager_accounts_for_user(user)
+        if self.instance.pk:
+            managers = managers.model.objects.filter(
+                Q(pk__in=managers.values("pk")) | Q(pk__in=self.instance.managers.values("pk"))
+            )
+        self.fields["managers"].queryset = managers
+        self.fields["licence_no"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
+        self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel"})
+
+    def clean_licence_no(self) -> str:
+        return self.cleaned_data["licence_no"].strip().upper()

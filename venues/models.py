@@ -1,0 +1,94 @@
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Jurisdiction
+from daodao.identifiers import validate_licence_number, validate_phone
+
+from .scoping import venue_scope
+
+
+def new_signin_token() -> str:
+    # 192 bits: the poster's URL cannot be guessed, so sign-in pages cannot be enumerated.
+    return secrets.token_urlsafe(24)
+
+
+class VenueQuerySet(models.QuerySet["Venue"]):
+    def visible_to(self, user: Any) -> "VenueQuerySet":
+        return self.filter(venue_scope(user))
+
+    def operating(self) -> "VenueQuerySet":
+        return self.filter(status=Venue.Status.OPERATING)
+
+
+class Venue(models.Model):
+    class Type(models.TextChoices):
+        KTV = "ktv", _("KTV")
+        BAR = "bar", _("Bar")
+        HOTEL = "hotel", _("Hotel")
+        BATH = "bath", _("Foot massage / bath house")
+        INTERNET_CAFE = "internet_cafe", _("Internet café")
+        DANCE_HALL = "dance_hall", _("Dance hall")
+        CHESS_CARD = "chess_card", _("Chess & card room")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("Operating")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=100)
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    licence_no = models.CharField(
+        _("business licence number"), max_length=18, unique=True, validators=[validate_licence_number],
+        help_text=_("Unified social credit code, 18 characters."),
+    )
+    address = models.CharField(_("address"), max_length=200)
+    station = models.ForeignKey(
+        Jurisdiction, verbose_name=_("police station"), on_delete=models.PROTECT, related_name="venues",
+        limit_choices_to={"level": Jurisdiction.Level.STATION},
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("manager accounts"), blank=True, related_name="managed_venues",
+        limit_choices_to={"role": "manager"},
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=20, validators=[validate_phone])
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPERATING)
+    expected_headcount = models.PositiveIntegerField(_("expected headcount"), default=0)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    signin_token = models.CharField(_("sign-in token"), max_length=64, unique=True, default=new_signin_token,
+                                    editable=False)
+    token_rotated_at = models.DateTimeField(_("token rotated at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="venue_location_valid",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="venue_name_not_empty"),
+            models.CheckConstraint(condition=Q(status__in=["operating", "suspended", "closed"]),
+                                   name="venue_status_valid"),
+        ]
+        indexes = [models.Index(fields=["station", "status"], name="venue_station_status_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

@@ -1,0 +1,26 @@
+"""The one rule that decides which venues a user may see.
+
+Every read of a venue, or of anything that belongs to a venue, filters through
+``venue_scope``: ``Venue.objects.visible_to(user)`` uses it directly, and models that
+hang off a venue use ``venue_scope(user, "venue__")``. Objects outside the scope are
+simply absent from querysets, so views answer 404 and ids cannot be probed.
+"""
+
+from typing import Any
+
+from django.db.models import Q
+
+NOTHING = Q(pk__in=[])
+
+
+def venue_scope(user: Any, prefix: str = "") -> Q:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_system_admin:
+        return Q()
+    if user.is_manager:
+        return Q(**{f"{prefix}managers": user})
+    if user.jurisdiction_id is None:
+        return NOTHING
+    # Officers, partner inspectors and association staff: their node and everything below.
+    return Q(**{f"{prefix}station__path__startswith": user.jurisdiction.path})

@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from daodao.excel import xlsx_response
+from daodao.qrcode import qr_svg
+
+from .filters import VenueFilter
+from .forms import VenueForm
+from .models import Venue
+from .selectors import venue_counts_for_user, venue_get_for_user, venue_list_for_user
+from .services import venue_create, venue_rotate_token, venue_update
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_manager:
+        venues = list(venue_list_for_user(user))
+        if len(venues) == 1:
+            return redirect("venues:detail", pk=venues[0].pk)
+        return render(request, "home_manager.html", {"venues": venues})
+    return render(request, "home.html", {"counts": venue_counts_for_user(user)})
+
+
+@login_required
+def venue_list(request: HttpRequest) -> HttpResponse:
+    filterset = VenueFilter(request.GET, queryset=venue_list_for_user(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "venues/list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "can_create": request.user.can_manage_venues,
+    })
+
+
+@login_required
+def venue_export(request: HttpRequest) -> HttpResponse:
+    if request.user.is_manager:
+        raise PermissionDenied
+    filterset = VenueFilter(request.GET, queryset=venue_list_for_user(request.user), request=request)
+    venues = filterset.qs
+    audit_record(action=AuditEvent.Action.EXPORT, request=request,
+                 detail={"what": "venues", "filters": {k: v for k, v in request.GET.items() if k != "page"},
+                         "rows": venues.count()})
+    rows = (
+        (v.name, v.get_type_display(), v.licence_no, v.address, v.station.parent.name, v.station.name,
+         v.contact_phone, v.get_status_display(), v.expected_headcount, v.opened_on)
+        for v in venues.iterator(chunk_size=500)
+    )
+    headers = [_("Name"), _("Type"), _("Business licence number"), _("Address"), _("District"),
+               _("Police station"), _("Contact phone"), _("Status"), _("Expected headcount"), _("Opened on")]
+    return xlsx_response("venues", headers, rows)
+
+
+@login_required
+def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, pk)
+    return render(request, "venues/detail.html", {
+        "venue": venue, "managers": venue.managers.all(), "can_edit": request.user.can_manage_venues,
+    })
+
+
+@login_required
+def venue_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.can_manage_venues:
+        raise PermissionDenied
+    form = VenueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        managers = data.pop("managers")
+        try:
+            venue = venue_create(by=request.user, data=data, managers=managers, request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Venue registered."))
+            return redirect("venues:detail", pk=venue.pk)
+    return render(request, "venues/form.html", {"form": form, "venue": None})
+
+
+@login_required
+def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, pk)
+    if not request.user.can_manage_venues:
+        raise PermissionDenied
+    # The form works on a copy so a failed validation leaves the shown record untouched.
+    form = VenueForm(request.POST or None, instance=Venue.objects.get(pk=venue.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        managers = data.pop("managers")
+        try:
+            venue_update(venue=venue, by=request.user, data=data, managers=managers, request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Venue saved."))
+            return redirect("venues:detail", pk=venue.pk)
+    return render(request, "venues/form.html", {"form": form, "venue": venue})
+
+
+@login_required
+def venue_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, pk)
+    url = request.build_absolute_uri(reverse("signin", args=[venue.signin_token]))
+    return render(request, "venues/poster.html", {"venue": venue, "qr": qr_svg(url), "signin_url": url})
+
+
+@login_required
+@require_POST
+def venue_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, pk)
+    if not request.user.can_manage_venues:
+        raise PermissionDenied
+    venue_rotate_token(venue=venue, by=request.user, request=request)
+    messages.success(request, _("A new sign-in QR code was issued; print the new poster, the old one no longer works."))
+    return redirect("venues:detail", pk=venue.pk)
+
+
+def signin_entry(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the poster's QR code lands (public: employees have no account)."""
+    venue = get_object_or_404(Venue.objects.operating(), signin_token=token)
+    return render(request, "venues/signin_entry.html", {"venue": venue})
