@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from daodao import ui
 from daodao.excel import xlsx_response
 from daodao.qrcode import qr_svg
 
@@ -30,7 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if len(venues) == 1:
             return redirect("venues:detail", pk=venues[0].pk)
         return render(request, "home_manager.html", {"venues": venues})
-    return render(request, "home.html", {"counts": venue_counts_for_user(user)})
+    return render(request, "home.html", {
+        "counts": venue_counts_for_user(user), "panels": ui.render_panels(ui.DASHBOARD_PANELS, request),
+    })
 
 
 @login_required
@@ -69,6 +72,7 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     return render(request, "venues/detail.html", {
         "venue": venue, "managers": venue.managers.all(), "can_edit": request.user.can_manage_venues,
+        "panels": ui.render_panels(ui.VENUE_PANELS, request, venue),
     })
 
 
