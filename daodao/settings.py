@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "venues",
+    "alerts",
 ]
 
 MIDDLEWARE = [

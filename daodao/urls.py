@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alerts import api as alerts_api
 from venues import api as venues_api
 from venues import views as venues_views
 
@@ -12,6 +13,7 @@ from .api import TokenView
 
 router = DefaultRouter()
 router.register("venues", venues_api.VenueViewSet, basename="venue")
+router.register("alerts", alerts_api.AlertViewSet, basename="alert")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("", venues_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("venues/", include("venues.urls")),
+    path("alerts/", include("alerts.urls")),
     # The venue poster's QR code: public, reached by employees without an account.
     path("s/<str:token>/", venues_views.signin_entry, name="signin"),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,77 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .filters import AlertFilter
+from .forms import CloseForm, DismissForm, DispatchForm, HandleForm
+from .selectors import alert_get_for_user, alert_list_for_user
+from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
+
+
+def _police_only(request: HttpRequest) -> None:
+    # Alerts do not exist for other roles: answer as if there were nothing here.
+    if not (request.user.is_police or request.user.is_system_admin):
+        from django.http import Http404
+
+        raise Http404
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    _police_only(request)
+    filterset = AlertFilter(request.GET, queryset=alert_list_for_user(request.user), request=request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "alerts/inbox.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _police_only(request)
+    alert = alert_get_for_user(request.user, pk)
+    return render(request, "alerts/detail.html", {
+        "alert": alert, "events": alert.events.select_related("actor"),
+        "dispatch_form": DispatchForm(user=request.user), "handle_form": HandleForm(),
+        "close_form": CloseForm(), "dismiss_form": DismissForm(),
+    })
+
+
+ACTIONS: dict[str, tuple[Any, Any]] = {
+    "dispatch": (DispatchForm, lambda a, u, d: alert_dispatch(alert=a, by=u, station=d["station"],
+                                                             officer=d["officer"], note=d["note"])),
+    "handle": (HandleForm, lambda a, u, d: alert_handle(alert=a, by=u, feedback=d["feedback"])),
+    "close": (CloseForm, lambda a, u, d: alert_close(alert=a, by=u, note=d["note"])),
+    "dismiss": (DismissForm, lambda a, u, d: alert_dismiss(alert=a, by=u, reason=d["reason"])),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _police_only(request)
+    alert = alert_get_for_user(request.user, pk)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    form_class, run = ACTIONS[action]
+    form = form_class(request.POST, user=request.user) if form_class is DispatchForm else form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("alerts:detail", pk=alert.pk)
+    try:
+        run(alert, request.user, form.cleaned_data)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("alerts:detail", pk=alert.pk)
