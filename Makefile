@@ -36,10 +36,14 @@ test: install lint
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-# Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs gettext).
+# Translations live per app (<app>/locale) plus locale/ for the shared templates. After
+# changing UI strings: `make messages`, fill the new msgstr entries, `make messages` again.
+# Compiled .mo files are committed, so no machine needs gettext to run the app.
+APPS := $(patsubst %/apps.py,%,$(wildcard */apps.py))
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete -i ".venv/*" -i "bench/*"
-	DEBUG=1 $(BIN)/python manage.py compilemessages -i ".venv"
+	for app in $(APPS); do (cd $$app && mkdir -p locale && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete); done
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete $(foreach a,$(APPS),-i "$(a)/*") -i ".venv/*" -i "tests/*" -i "bench/*"
+	for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py compilemessages); done
 
 bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/run.py
