@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from daodao.admin import ScopedAdmin
+
 from .models import Alert, AlertEvent
 from .selectors import alert_list_for_user
 
@@ -19,7 +21,7 @@ class AlertEventInline(admin.TabularInline):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ScopedAdmin):
     """Read-only for system administrators; officers work alerts on the inbox page.
     Association staff never see alerts (the scoping returns nothing for them)."""
 

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from daodao.admin import ScopedAdmin
+
 from .models import Venue
 from .selectors import manager_accounts_for_user, stations_for_user, venue_list_for_user
 from .services import EDITABLE_FIELDS, venue_create, venue_update
@@ -15,7 +17,7 @@ def _may_manage_in_admin(request: HttpRequest) -> bool:
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ScopedAdmin):
     """Association staff keep the registry here, scoped to their area like every other read."""
 
     list_display = ["name", "type", "licence_no", "station", "status", "expected_headcount"]
