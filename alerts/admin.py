@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from daodao.admin import ScopedAdmin
+from daodao.admin import ScopedAdmin, SystemAdminReadOnly
 
 from .models import Alert, AlertEvent
 from .selectors import alert_list_for_user
@@ -21,7 +21,7 @@ class AlertEventInline(admin.TabularInline):
 
 
 @admin.register(Alert)
-class AlertAdmin(ScopedAdmin):
+class AlertAdmin(SystemAdminReadOnly, ScopedAdmin):
     """Read-only for system administrators; officers work alerts on the inbox page.
     Association staff never see alerts (the scoping returns nothing for them)."""
 
@@ -33,18 +33,3 @@ class AlertAdmin(ScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Alert]:
         return alert_list_for_user(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_system_admin)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,13 +1,13 @@
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from daodao.admin import SystemAdminReadOnly
 
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(SystemAdminReadOnly):
     """Read-only: admins read and filter the log; nobody adds, changes or deletes."""
 
     list_display = ["at", "actor_username", "action", "target_type", "target_repr", "ip"]
@@ -16,18 +16,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
     list_select_related = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
