@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "venues",
     "alerts",
+    "staff",
 ]
 
 MIDDLEWARE = [
