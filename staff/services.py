@@ -142,6 +142,65 @@ def employee_update(
     return employment
 
 
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    messages: list[str]
+
+
+class ImportRefused(ValidationError):
+    """The import stored nothing; ``row_errors`` says what is wrong in which row."""
+
+    def __init__(self, row_errors: list[RowError]) -> None:
+        super().__init__(_("Nothing was imported: %(n)d row(s) have errors.") % {"n": len(row_errors)})
+        self.row_errors = row_errors
+
+
+def _parse_day(value: Any) -> date | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip().replace("/", "-"))
+    except ValueError:
+        raise ValidationError({"hired_on": _("Write the hiring date as YYYY-MM-DD.")}) from None
+
+
+def employees_import(*, by: User, venue: Venue, rows: list[tuple[int, dict[str, Any]]],
+                     request: HttpRequest | None = None) -> list[Employment]:
+    """Register every row, or nothing: one transaction, each row checked in a savepoint so
+    that all errors are reported at once, and the whole import rolled back if any failed."""
+    _check_may_write(by, venue)
+    errors: list[RowError] = []
+    created: list[Employment] = []
+    seen: dict[str, int] = {}
+    with transaction.atomic():
+        for number, row in rows:
+            ident = normalize_id_number(str(row.get("id_number", "")))
+            if ident in seen:
+                errors.append(RowError(number, [_("Same ID number as row %(row)d.") % {"row": seen[ident]}]))
+                continue
+            seen[ident] = number
+            try:
+                with transaction.atomic():
+                    created.append(employee_register(
+                        by=by, venue=venue, name=str(row.get("name", "")), id_number=ident,
+                        phone=str(row.get("phone", "")), position=str(row.get("position", "")),
+                        hired_on=_parse_day(row.get("hired_on")), request=request,
+                    ))
+            except ValidationError as exc:
+                errors.append(RowError(number, exc.messages))
+        if errors:
+            transaction.set_rollback(True)
+        else:
+            audit_record(action="employee_import", request=request, actor=by, target=venue,
+                         detail={"rows": len(created)})
+    if errors:
+        raise ImportRefused(errors)
+    return created
+
+
 def employment_activate(*, employment: Employment, by: User, reason: str,
                         request: HttpRequest | None = None) -> Employment:
     """pending -> active. The one place activation happens (the onboarding-exam gate goes here).
@@ -220,6 +279,11 @@ def _refuse(*, venue: Venue, reason: str, source: str, ip: str | None, person: P
     raise SignInRefused(messages[reason], code=reason)
 
 
+def signin_refuse_rate_limited(*, venue: Venue, source: str, ip: str | None) -> None:
+    """Record a throttled attempt and refuse it (the caller's rate limiter decided)."""
+    _refuse(venue=venue, reason=SignInRefusal.Reason.RATE_LIMITED, source=source, ip=ip)
+
+
 _ROLLUP_SQL = """
 INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
                             updated_at)
@@ -266,7 +330,7 @@ def signin_record(
     far = dist is not None and dist > FAR_FROM_VENUE_M
     before_training = employment.status == Employment.Status.PENDING
     signin = SignIn(
-        employment=employment, venue=venue, person_id=employment.person_id, day=day, at=now,
+        employment=employment, venue=venue, person=employment.person, day=day, at=now,
         lat=None if lat is None else Decimal(str(lat)).quantize(Decimal("0.000001")),
         lng=None if lng is None else Decimal(str(lng)).quantize(Decimal("0.000001")),
         distance_m=dist, far_from_venue=far, before_training=before_training, source=source, ip=ip,
