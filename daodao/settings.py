@@ -38,7 +38,16 @@ if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-INSTALLED_APPS = [
+# Project apps come first: their templates and translations take precedence over
+# Django's own (e.g. our "Filter" is 筛选, not the admin's 过滤器).
+PROJECT_APPS = [
+    "audit",
+    "accounts",
+    "venues",
+    "alerts",
+    "staff",
+]
+INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,11 +61,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "audit",
-    "accounts",
-    "venues",
-    "alerts",
-    "staff",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
@@ -11,7 +11,7 @@ from staff import views as staff_views
 from venues import api as venues_api
 from venues import views as venues_views
 
-from .api import TokenView
+from .api import ApiDocsView, TokenView
 
 router = DefaultRouter()
 router.register("venues", venues_api.VenueViewSet, basename="venue")
@@ -36,7 +36,7 @@ urlpatterns = [
     path("s/<str:token>/", staff_views.signin_page, name="signin"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.venue_list, name="list"),
     path("new/", views.venue_new, name="new"),
     path("export/", views.venue_export, name="export"),
+    path("map/", views.venue_map, name="map"),
     path("<int:pk>/", views.venue_detail, name="detail"),
     path("<int:pk>/edit/", views.venue_edit, name="edit"),
     path("<int:pk>/poster/", views.venue_poster, name="poster"),

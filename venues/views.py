@@ -16,6 +16,7 @@ from daodao.qrcode import qr_svg
 
 from .filters import VenueFilter
 from .forms import VenueForm
+from .maps import project
 from .models import Venue
 from .selectors import venue_counts_for_user, venue_get_for_user, venue_list_for_user
 from .services import venue_create, venue_rotate_token, venue_update
@@ -45,6 +46,16 @@ def venue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "venues/list.html", {
         "filter": filterset, "page": page, "query": query.urlencode(),
         "can_create": request.user.can_manage_venues,
+    })
+
+
+@login_required
+def venue_map(request: HttpRequest) -> HttpResponse:
+    filterset = VenueFilter(request.GET, queryset=venue_list_for_user(request.user), request=request)
+    venues = list(filterset.qs)
+    return render(request, "venues/map.html", {
+        "filter": filterset, "map": project(venues), "count": len(venues),
+        "legend": Venue.Status.choices,
     })
 
 

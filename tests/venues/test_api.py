@@ -109,3 +109,4 @@ def test_schema_and_docs_are_served_locally(client):
     assert docs.status_code == 200
     body = docs.content.decode()
     assert "cdn" not in body.lower() and "/static/drf_spectacular_sidecar/" in body
+    assert "script-src 'self';" in docs["Content-Security-Policy"]

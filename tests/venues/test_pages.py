@@ -148,3 +148,10 @@ def test_filters_narrow_the_list(client_for, users, venues):
     assert "府山酒吧" in body and "越城KTV" not in body
     body = client.get(reverse("venues:list"), {"q": "越城"}).content.decode()
     assert "越城KTV" in body and "府山酒吧" not in body
+
+
+def test_map_is_scoped(client_for, users, venues):
+    body = client_for(users["officer_b"]).get(reverse("venues:map")).content.decode()
+    assert "越城KTV" not in body
+    body = client_for(users["officer_a"]).get(reverse("venues:map")).content.decode()
+    assert "越城KTV" in body and "<circle" in body
