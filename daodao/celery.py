@@ -19,4 +19,6 @@ app.autodiscover_tasks()
 # The whole beat schedule, in one place. Times are Asia/Shanghai (CELERY_TIMEZONE).
 # Every periodic task is idempotent and safe if two runs overlap.
 app.conf.beat_schedule = {
+    # Yesterday's sign-ins against each venue's baseline; after midnight so the day is complete.
+    "staff-detect-signin-anomalies": {"task": "staff.detect_signin_anomalies", "schedule": crontab(hour=2, minute=10)},
 }

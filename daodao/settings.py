@@ -45,6 +45,7 @@ PROJECT_APPS = [
     "accounts",
     "venues",
     "alerts",
+    "staff",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",

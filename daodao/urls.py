@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
+from staff import api as staff_api
+from staff import views as staff_views
 from venues import api as venues_api
 from venues import views as venues_views
 
@@ -14,6 +16,7 @@ from .api import ApiDocsView, TokenView
 router = DefaultRouter()
 router.register("venues", venues_api.VenueViewSet, basename="venue")
 router.register("alerts", alerts_api.AlertViewSet, basename="alert")
+router.register("signins", staff_api.SignInViewSet, basename="signin")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -28,8 +31,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("venues/", include("venues.urls")),
     path("alerts/", include("alerts.urls")),
+    path("staff/", include("staff.urls")),
     # The venue poster's QR code: public, reached by employees without an account.
-    path("s/<str:token>/", venues_views.signin_entry, name="signin"),
+    path("s/<str:token>/", staff_views.signin_page, name="signin"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

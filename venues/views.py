@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -142,8 +142,3 @@ def venue_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("A new sign-in QR code was issued; print the new poster, the old one no longer works."))
     return redirect("venues:detail", pk=venue.pk)
 
-
-def signin_entry(request: HttpRequest, token: str) -> HttpResponse:
-    """Where the poster's QR code lands (public: employees have no account)."""
-    venue = get_object_or_404(Venue.objects.operating(), signin_token=token)
-    return render(request, "venues/signin_entry.html", {"venue": venue})

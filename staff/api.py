@@ -1,0 +1,91 @@
+from typing import Any
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import Throttled
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.services import client_ip
+from daodao.api import as_drf_error
+from venues.models import Venue
+
+from . import ratelimit
+from .models import SignIn
+from .services import SignInRefused, signin_record, signin_refuse_rate_limited
+
+
+class SignInSerializer(serializers.ModelSerializer):
+    venue_name = serializers.CharField(source="venue.name", read_only=True)
+    name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = SignIn
+        fields = ["id", "venue", "venue_name", "employment", "name", "day", "at", "distance_m", "far_from_venue",
+                  "before_training", "source"]
+        read_only_fields = fields
+
+
+class SignInCreateSerializer(serializers.Serializer):
+    """The employee's identification and the venue's poster token; location optional."""
+
+    token = serializers.CharField(max_length=64)
+    id_number = serializers.CharField(max_length=18, min_length=18, write_only=True)
+    phone = serializers.CharField(max_length=20, write_only=True)
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
+                                   allow_null=True)
+    lng = serializers.DecimalField(max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False,
+                                   allow_null=True)
+
+
+class SignInFilter(django_filters.FilterSet):
+    venue = django_filters.NumberFilter(field_name="venue_id", label=_("Venue"))
+    date_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="day", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = SignIn
+        fields = ["venue", "date_from", "date_to"]
+
+
+class SignInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    """``POST`` signs an employee in (public, like the poster page: 201 new, 200 repeat);
+    ``GET`` lists the sign-ins of the caller's venues, filterable by venue and date range."""
+
+    filterset_class = SignInFilter
+    ordering_fields = ["at", "day"]
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.action == "create" else [IsAuthenticated()]
+
+    def get_queryset(self) -> Any:
+        return SignIn.objects.visible_to(self.request.user).select_related("venue", "person")
+
+    def get_serializer_class(self) -> Any:
+        return SignInCreateSerializer if self.action == "create" else SignInSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = SignInCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        venue = get_object_or_404(Venue.objects.operating(), signin_token=data["token"])
+        ip = client_ip(request)
+        try:
+            if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
+                try:
+                    signin_refuse_rate_limited(venue=venue, source=SignIn.Source.API, ip=ip)
+                except SignInRefused as exc:
+                    raise Throttled(detail=exc.messages[0]) from None
+            result = signin_record(venue=venue, id_number=data["id_number"], phone=data["phone"],
+                                   lat=data.get("lat"), lng=data.get("lng"), source=SignIn.Source.API, ip=ip)
+        except SignInRefused as exc:
+            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+        except Exception as exc:
+            raise as_drf_error(exc) from exc
+        return Response(SignInSerializer(result.signin).data,
+                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

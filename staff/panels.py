@@ -1,0 +1,28 @@
+"""Context functions for the shared pages' panels (daodao.ui): a constant number of queries."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from venues.models import Venue
+
+from .charts import bar_chart
+from .selectors import signins_today_in_scope, venue_days_series, venue_headcount
+from .services import may_write_employees
+
+
+def venue_panel(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+    series = venue_days_series(venue, days=14)
+    today = timezone.localdate()
+    return {
+        "venue": venue, "today": next((p["n"] for p in series if p["day"] == today), 0),
+        "headcount": venue_headcount(venue), "chart": bar_chart(series, height=120),
+        "can_write": may_write_employees(request.user, venue),
+    }
+
+
+def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
+    if request.user.is_manager:
+        return None
+    return signins_today_in_scope(request.user)

@@ -1,0 +1,94 @@
+"""Scoped reads of employees and sign-ins. Every read goes through ``visible_to``."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from daodao.identifiers import normalize_id_number, normalize_phone
+from venues.models import Venue
+
+from .models import Employment, Person, SignIn, SignInCorrection, VenueDay
+
+
+def employment_list_for_user(user: Any) -> QuerySet[Employment]:
+    return Employment.objects.visible_to(user).select_related("person", "venue")
+
+
+def employment_get_for_user(user: Any, pk: int) -> Employment:
+    """The one way to fetch an employment: 404 when its venue is out of the user's scope."""
+    return get_object_or_404(employment_list_for_user(user), pk=pk)
+
+
+def employment_search(qs: QuerySet[Employment], q: str) -> QuerySet[Employment]:
+    """Name (substring), phone (exact or last digits) or full ID number (exact)."""
+    q = q.strip()
+    if not q:
+        return qs
+    ident = normalize_id_number(q)
+    if len(ident) == 18 and ident[:17].isdigit():
+        return qs.filter(person__id_number=ident)
+    phone = normalize_phone(q)
+    if phone.isdigit() and len(phone) >= 4:
+        return qs.filter(Q(person__phone=phone) | Q(person__phone__endswith=phone))
+    return qs.filter(person__name__icontains=q)
+
+
+def person_history_for_user(user: Any, person: Person) -> QuerySet[Employment]:
+    """The person's employments. Police see every venue (movements between venues solve
+    cases); everyone else only the employments in their own scope."""
+    qs = Employment.objects.filter(person=person).select_related("venue__station")
+    if user.is_police or user.is_system_admin:
+        return qs
+    return qs.visible_to(user)
+
+
+def corrections_for(employment: Employment) -> QuerySet[SignInCorrection]:
+    return SignInCorrection.objects.filter(employment=employment).select_related("by")
+
+
+def recent_signins_for(employment: Employment, limit: int = 14) -> list[SignIn]:
+    return list(SignIn.objects.filter(person_id=employment.person_id, venue_id=employment.venue_id)[:limit])
+
+
+def venue_days_series(venue: Venue, days: int = 14, until: date | None = None) -> list[dict[str, Any]]:
+    """The last ``days`` days of the venue's rollup, zero-filled, oldest first (one query)."""
+    until = until or timezone.localdate()
+    since = until - timedelta(days=days - 1)
+    rows = {vd.day: vd for vd in VenueDay.objects.filter(venue=venue, day__range=(since, until))}
+    series = []
+    for i in range(days):
+        d = since + timedelta(days=i)
+        vd = rows.get(d)
+        series.append({"day": d, "n": vd.signed_in if vd else 0, "far": vd.far_from_venue if vd else 0,
+                       "closed": bool(vd and vd.closed), "reason": vd.closed_reason if vd else ""})
+    return series
+
+
+def venue_headcount(venue: Venue) -> dict[str, int]:
+    agg = Employment.objects.filter(venue=venue).aggregate(
+        active=Count("id", filter=Q(status=Employment.Status.ACTIVE)),
+        pending=Count("id", filter=Q(status=Employment.Status.PENDING)),
+    )
+    return {"active": agg["active"], "pending": agg["pending"]}
+
+
+def today_signins_for(venue: Venue) -> QuerySet[SignIn]:
+    return SignIn.objects.filter(venue=venue, day=timezone.localdate()).select_related("person")
+
+
+def signins_today_in_scope(user: Any) -> dict[str, Any]:
+    """Dashboard figures for today, from the rollup, in two aggregate queries."""
+    today = timezone.localdate()
+    days = VenueDay.objects.visible_to(user).filter(day=today).aggregate(
+        total=Sum("signed_in"), venues=Count("id", filter=Q(signed_in__gt=0)),
+        far=Sum("far_from_venue"), pending=Sum("before_training"), closed_days=Count("id", filter=Q(closed=True)),
+    )
+    operating = Venue.objects.visible_to(user).operating().count()
+    return {
+        "today": today, "signed_in": days["total"] or 0, "venues_signed": days["venues"] or 0,
+        "operating": operating, "far": days["far"] or 0, "before_training": days["pending"] or 0,
+        "closed": days["closed_days"] or 0,
+    }

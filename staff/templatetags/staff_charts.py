@@ -1,0 +1,20 @@
+from datetime import date
+from typing import Any
+
+from django import template
+
+from staff.charts import bar_chart
+
+register = template.Library()
+
+
+@register.simple_tag
+def evidence_chart(evidence: dict[str, Any]) -> dict[str, Any] | None:
+    """Chart geometry from a sign-in alert's evidence: the last weeks, flagged days in red."""
+    rows = evidence.get("series") or []
+    if not rows:
+        return None
+    series = [{"day": date.fromisoformat(d), "n": n, "closed": closed} for d, n, closed in rows]
+    baseline = evidence.get("baseline") or []
+    flagged = {date.fromisoformat(d) for d in evidence.get("days", [])}
+    return bar_chart(series, baseline=(sum(baseline) / len(baseline)) if baseline else None, highlight=flagged)

@@ -1,0 +1,324 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_record, client_ip
+from daodao.excel import xlsx_response
+from venues.models import Venue
+from venues.selectors import venue_get_for_user
+
+from . import ratelimit
+from .charts import bar_chart
+from .forms import CloseDayForm, CorrectionForm, EmployeeForm, EndForm, ImportForm, ReasonForm, SignInForm
+from .imports import read_rows
+from .models import Employment, SignIn
+from .selectors import (
+    corrections_for,
+    employment_get_for_user,
+    employment_list_for_user,
+    employment_search,
+    person_history_for_user,
+    recent_signins_for,
+    today_signins_for,
+    venue_days_series,
+    venue_headcount,
+)
+from .services import (
+    ImportRefused,
+    SignInRefused,
+    employee_register,
+    employee_update,
+    employees_import,
+    employment_activate,
+    employment_end,
+    may_write_employees,
+    signin_correct,
+    signin_record,
+    signin_refuse_rate_limited,
+    venue_day_close,
+    venue_day_reopen,
+)
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 100
+
+
+# --- The public sign-in page (the poster's QR code) -----------------------------
+
+@never_cache
+def signin_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the poster's QR code lands: public, employees have no account."""
+    venue = get_object_or_404(Venue.objects.operating(), signin_token=token)
+    form = SignInForm(request.POST or None)
+    result: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        ip = client_ip(request)
+        try:
+            if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
+                status = 429
+                signin_refuse_rate_limited(venue=venue, source=SignIn.Source.WEB, ip=ip)
+            if form.is_valid():
+                r = signin_record(venue=venue, id_number=form.cleaned_data["id_number"],
+                                  phone=form.cleaned_data["phone"], lat=form.cleaned_data["lat"],
+                                  lng=form.cleaned_data["lng"], source=SignIn.Source.WEB, ip=ip)
+                result = {"ok": True, "signin": r.signin, "name": r.signin.employment.person.name,
+                          "far": r.signin.far_from_venue,
+                          "message": _("Signed in. Have a good shift!") if r.created
+                          else _("Already signed in today. Nothing more to do.")}
+            else:
+                ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+        except SignInRefused as exc:
+            if exc.code != "rate_limited":
+                ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            result = {"ok": False, "message": exc.messages[0]}
+    return render(request, "staff/signin.html", {"venue": venue, "form": form, "result": result,
+                                                 "today": timezone.localdate()}, status=status)
+
+
+# --- Employee registry ----------------------------------------------------------
+
+def _list_queryset(request: HttpRequest) -> Any:
+    qs = employment_list_for_user(request.user)
+    status = request.GET.get("status", "current")
+    if status == "current":
+        qs = qs.current()
+    elif status in Employment.Status.values:
+        qs = qs.filter(status=status)
+    venue = request.GET.get("venue", "")
+    if venue.isdigit():
+        qs = qs.filter(venue_id=int(venue))
+    return qs.order_by("venue__name", "person__name", "id")
+
+
+@login_required
+def employee_list(request: HttpRequest) -> HttpResponse:
+    """Scoped list; the search form posts, so an ID number or phone never lands in a URL."""
+    qs = _list_queryset(request)
+    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    if q:
+        rows = list(employment_search(qs, q)[:SEARCH_LIMIT])
+        page = None
+    else:
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    venues = Venue.objects.visible_to(request.user).only("id", "name")
+    return render(request, "staff/list.html", {
+        "rows": rows, "page": page, "q": q, "query": query.urlencode(), "venues": venues,
+        "status": request.GET.get("status", "current"), "venue_filter": request.GET.get("venue", ""),
+        "statuses": Employment.Status.choices, "search_limit": SEARCH_LIMIT,
+        "can_export": not request.user.is_partner,
+    })
+
+
+@login_required
+def employee_export(request: HttpRequest) -> HttpResponse:
+    if request.user.is_partner:
+        raise PermissionDenied
+    qs = _list_queryset(request)
+    audit_record(action="export", request=request,
+                 detail={"what": "employees", "filters": {k: v for k, v in request.GET.items() if k != "page"},
+                         "rows": qs.count()})
+    # Exports carry masked identifiers only: a file travels further than a screen.
+    rows = (
+        (e.person.name, e.person.id_number_masked, e.person.get_gender_display(), e.person.birth_date,
+         e.person.phone_masked, e.venue.name, e.position, e.get_status_display(), e.hired_on, e.left_on)
+        for e in qs.iterator(chunk_size=500)
+    )
+    headers = [_("Name"), _("ID number"), _("Gender"), _("Birth date"), _("Mobile phone"), _("Venue"),
+               _("Position"), _("Status"), _("Hired on"), _("Left on")]
+    return xlsx_response("employees", headers, rows)
+
+
+def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) -> dict[str, Any]:
+    can_write = may_write_employees(request.user, employment.venue)
+    return {
+        "e": employment, "person": employment.person, "can_write": can_write,
+        "can_reveal": request.user.can_reveal_id_numbers,
+        "history": person_history_for_user(request.user, employment.person),
+        "signins": recent_signins_for(employment), "corrections": corrections_for(employment),
+        "activate_form": ReasonForm(), "end_form": EndForm(), "correction_form": CorrectionForm(),
+        **extra,
+    }
+
+
+@login_required
+def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employment = employment_get_for_user(request.user, pk)
+    return render(request, "staff/detail.html", _detail_context(request, employment))
+
+
+@never_cache
+@login_required
+@require_POST
+def employee_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click, one audited reveal; the number is shown in the response body only."""
+    employment = employment_get_for_user(request.user, pk)
+    if not request.user.can_reveal_id_numbers:
+        raise PermissionDenied
+    audit_record(action="id_reveal", request=request, target=employment.person,
+                 detail={"employment": employment.pk, "venue": employment.venue_id})
+    return render(request, "staff/detail.html", _detail_context(request, employment, revealed=True))
+
+
+def _writable_venue(request: HttpRequest, venue_pk: int) -> Venue:
+    venue = venue_get_for_user(request.user, venue_pk)
+    if not may_write_employees(request.user, venue):
+        raise PermissionDenied
+    return venue
+
+
+@login_required
+def employee_new(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    venue = _writable_venue(request, venue_pk)
+    form = EmployeeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employment = employee_register(by=request.user, venue=venue, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Employee registered. They can sign in from today."))
+            return redirect("staff:detail", pk=employment.pk)
+    return render(request, "staff/form.html", {"form": form, "venue": venue, "e": None})
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employment = employment_get_for_user(request.user, pk)
+    if not may_write_employees(request.user, employment.venue):
+        raise PermissionDenied
+    initial = {"name": employment.person.name, "phone": employment.person.phone, "position": employment.position}
+    form = EmployeeForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employee_update(by=request.user, employment=employment, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Employee saved."))
+            return redirect("staff:detail", pk=employment.pk)
+    return render(request, "staff/form.html", {"form": form, "venue": employment.venue, "e": employment})
+
+
+@login_required
+def employee_import(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    venue = _writable_venue(request, venue_pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = employees_import(by=request.user, venue=venue, rows=read_rows(form.cleaned_data["file"]),
+                                       request=request)
+        except ImportRefused as exc:
+            row_errors = exc.row_errors
+            form.add_error(None, exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(n)d employees imported.") % {"n": len(created)})
+            return redirect(f"{reverse('staff:list')}?venue={venue.pk}")
+    return render(request, "staff/import.html", {"form": form, "venue": venue, "row_errors": row_errors})
+
+
+def _act(request: HttpRequest, pk: int, form_class: Any, action: Any, done: str) -> HttpResponse:
+    employment = employment_get_for_user(request.user, pk)
+    if not may_write_employees(request.user, employment.venue):
+        raise PermissionDenied
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(employment, form.cleaned_data)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, done)
+    else:
+        for errors in form.errors.values():
+            for m in errors:
+                messages.error(request, m)
+    return redirect("staff:detail", pk=employment.pk)
+
+
+@login_required
+@require_POST
+def employee_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, ReasonForm, lambda e, d: employment_activate(
+        employment=e, by=request.user, reason=d["reason"], request=request), _("Employee activated."))
+
+
+@login_required
+@require_POST
+def employee_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, EndForm, lambda e, d: employment_end(
+        employment=e, by=request.user, left_on=d["left_on"], reason=d["reason"], request=request),
+        _("Employment ended."))
+
+
+@login_required
+@require_POST
+def employee_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, CorrectionForm, lambda e, d: signin_correct(
+        by=request.user, employment=e, day=d["day"], kind=d["kind"], reason=d["reason"], request=request),
+        _("Correction recorded."))
+
+
+# --- A venue's sign-ins ---------------------------------------------------------
+
+@login_required
+def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, venue_pk)
+    can_write = may_write_employees(request.user, venue)
+    form = CloseDayForm(request.POST or None)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                venue_day_close(venue=venue, day=form.cleaned_data["day"], by=request.user,
+                                reason=form.cleaned_data["reason"], request=request)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Day marked as closed."))
+                return redirect("staff:venue_signins", venue_pk=venue.pk)
+    series = venue_days_series(venue, days=28)
+    return render(request, "staff/venue_signins.html", {
+        "venue": venue, "series": list(reversed(series)), "chart": bar_chart(series),
+        "today": today_signins_for(venue), "headcount": venue_headcount(venue), "form": form,
+        "can_write": can_write,
+    })
+
+
+@login_required
+@require_POST
+def venue_reopen(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, venue_pk)
+    form = CloseDayForm({"day": request.POST.get("day"), "reason": "-"})
+    if not may_write_employees(request.user, venue):
+        raise PermissionDenied
+    if form.is_valid():
+        venue_day_reopen(venue=venue, day=form.cleaned_data["day"], by=request.user, request=request)
+        messages.success(request, _("Day reopened."))
+    return redirect("staff:venue_signins", venue_pk=venue.pk)

@@ -1,0 +1,155 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from audit.models import AuditEvent
+from staff.models import Employment, Person, VenueDay
+from staff.services import signin_record
+
+from .conftest import make_id, make_phone
+
+
+def test_list_is_scoped_and_masked(client_for, users, venues, employ):
+    employ(venues["a"], 1, name="张一")
+    employ(venues["b"], 2, name="王二")
+    body = client_for(users["officer_a"]).get(reverse("staff:list")).content.decode()
+    assert "张一" in body and "王二" not in body
+    assert make_id(1) not in body and make_id(1)[:6] in body and make_phone(1) not in body
+    body = client_for(users["manager_a2"]).get(reverse("staff:list")).content.decode()
+    assert "张一" not in body
+
+
+def test_list_query_count_is_constant(client_for, users, venues, employ, django_assert_max_num_queries):
+    for seq in range(1, 15):
+        employ(venues["a"], seq)
+    client = client_for(users["officer_a"])
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("staff:list")).status_code == 200
+
+
+def test_search_by_name_phone_and_id_posts_so_nothing_lands_in_the_url(client_for, users, venues, employ):
+    employ(venues["a"], 3, name="李三")
+    employ(venues["a"], 4, name="赵四")
+    client = client_for(users["officer_a"])
+    for q in ("李", make_phone(3), make_phone(3)[-4:], make_id(3).lower()):
+        body = client.post(reverse("staff:list"), {"q": q}).content.decode()
+        assert "李三" in body and "赵四" not in body, q
+
+
+def test_detail_404_for_outsider_and_other_manager(client_for, users, venues, employ):
+    e = employ(venues["a"], 5)
+    assert client_for(users["officer_b"]).get(reverse("staff:detail", args=[e.pk])).status_code == 404
+    assert client_for(users["manager_a2"]).get(reverse("staff:detail", args=[e.pk])).status_code == 404
+    assert client_for(users["manager_a"]).get(reverse("staff:detail", args=[e.pk])).status_code == 200
+
+
+def test_police_see_history_across_venues(client_for, users, venues, employ):
+    from staff.services import employee_register
+
+    employee_register(by=users["admin"], venue=venues["b"], name="流动", id_number=make_id(6), phone=make_phone(6))
+    e = employee_register(by=users["admin"], venue=venues["a"], name="流动", id_number=make_id(6),
+                          phone=make_phone(6))
+    assert "柯桥足浴" in client_for(users["officer_a"]).get(reverse("staff:detail", args=[e.pk])).content.decode()
+    assert "柯桥足浴" not in client_for(users["manager_a"]).get(reverse("staff:detail", args=[e.pk])).content.decode()
+
+
+def test_reveal_only_for_narcotics_and_public_order_officers_and_audited(client_for, users, venues, employ):
+    e = employ(venues["a"], 7)
+    url = reverse("staff:reveal", args=[e.pk])
+    for name in ("partner_a", "assoc_a", "manager_a"):
+        assert client_for(users[name]).post(url).status_code == 403
+    assert client_for(users["officer_a"]).get(url).status_code == 405
+    r = client_for(users["officer_a1"]).post(url)
+    assert r.status_code == 200 and make_id(7) in r.content.decode()
+    ev = AuditEvent.objects.get(action="id_reveal")
+    assert ev.actor == users["officer_a1"] and ev.target_id == str(e.person_id) and ev.ip == "127.0.0.1"
+    assert make_id(7) not in str(ev.detail)
+    assert client_for(users["officer_b"]).post(url).status_code == 404
+
+
+def test_export_is_audited_masked_and_refused_to_partners(client_for, users, venues, employ):
+    employ(venues["a"], 8)
+    r = client_for(users["officer_a"]).get(reverse("staff:export"))
+    assert r.status_code == 200 and AuditEvent.objects.filter(action="export").count() == 1
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True) for c in row]
+    assert make_id(8) not in cells and make_id(8)[:6] + "********" + make_id(8)[-4:] in cells
+    assert client_for(users["partner_a"]).get(reverse("staff:export")).status_code == 403
+
+
+def test_manager_registers_own_employee_but_not_elsewhere(client_for, users, venues):
+    client = client_for(users["manager_a"])
+    data = {"name": "新员工", "id_number": make_id(9), "phone": make_phone(9), "position": "服务员"}
+    r = client.post(reverse("staff:new", args=[venues["a"].pk]), data)
+    assert r.status_code == 302 and Employment.objects.get().venue == venues["a"]
+    assert client.post(reverse("staff:new", args=[venues["a2"].pk]), data).status_code == 404
+    assert client_for(users["partner_a"]).get(reverse("staff:new", args=[venues["a"].pk])).status_code == 403
+    bad = client_for(users["manager_a"]).post(reverse("staff:new", args=[venues["a"].pk]),
+                                              {**data, "id_number": make_id(10)[:17] + "Z"})
+    assert bad.status_code == 200 and "身份证号" in bad.content.decode()
+
+
+def test_edit_and_activate_and_end(client_for, users, venues, employ):
+    e = employ(venues["a"], 11, active=False)
+    client = client_for(users["manager_a"])
+    r = client.post(reverse("staff:edit", args=[e.pk]), {"name": "改名", "phone": make_phone(12), "position": "领班"})
+    assert r.status_code == 302 and Person.objects.get().name == "改名"
+    assert client_for(users["partner_a"]).post(reverse("staff:activate", args=[e.pk]),
+                                               {"reason": "x"}).status_code == 403
+    client = client_for(users["manager_a"])
+    client.post(reverse("staff:activate", args=[e.pk]), {"reason": "考试通过"})
+    e.refresh_from_db()
+    assert e.status == "active"
+    client.post(reverse("staff:end", args=[e.pk]), {"reason": "离职"})
+    e.refresh_from_db()
+    assert e.status == "left"
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile("staff.xlsx", buf.getvalue())
+
+
+def test_import_is_all_or_nothing_with_row_errors(client_for, users, venues):
+    client = client_for(users["manager_a"])
+    url = reverse("staff:import", args=[venues["a"].pk])
+    bad = _xlsx([["姓名", "身份证号", "手机号", "岗位"], ["甲", make_id(20), make_phone(20), "服务员"],
+                 ["乙", make_id(21)[:17] + "Z", make_phone(21), ""], ["丙", make_id(20), make_phone(22), ""]])
+    r = client.post(url, {"file": bad})
+    body = r.content.decode()
+    assert r.status_code == 200 and Employment.objects.count() == 0 and Person.objects.count() == 0
+    assert "<td class=\"num\">3</td>" in body and "<td class=\"num\">4</td>" in body
+    csv = ("name,id_number,phone,hired_on\n"
+           f"甲,{make_id(20)},{make_phone(20)},2026-01-05\n乙,{make_id(21)},{make_phone(21)},\n").encode()
+    r = client.post(url, {"file": SimpleUploadedFile("staff.csv", csv)})
+    assert r.status_code == 302 and Employment.objects.filter(venue=venues["a"]).count() == 2
+    assert AuditEvent.objects.filter(action="employee_import").count() == 1
+
+
+def test_venue_signins_page_and_close_day(client_for, users, venues, employ):
+    employ(venues["a"], 30)
+    signin_record(venue=venues["a"], id_number=make_id(30), phone=make_phone(30))
+    url = reverse("staff:venue_signins", args=[venues["a"].pk])
+    body = client_for(users["officer_a"]).get(url).content.decode()
+    assert "<svg" in body and "员工30" in body
+    assert client_for(users["officer_b"]).get(url).status_code == 404
+    assert client_for(users["partner_a"]).post(url, {"day": "2026-01-01", "reason": "x"}).status_code == 403
+    r = client_for(users["manager_a"]).post(url, {"day": "2026-10-01", "reason": "国庆休业"})
+    assert r.status_code == 302 and VenueDay.objects.get(day="2026-10-01").closed
+
+
+def test_venue_panel_and_dashboard_panel(client_for, users, venues, employ):
+    employ(venues["a"], 31)
+    signin_record(venue=venues["a"], id_number=make_id(31), phone=make_phone(31))
+    body = client_for(users["officer_a"]).get(reverse("venues:detail", args=[venues["a"].pk])).content.decode()
+    assert "staff-chart" in body
+    body = client_for(users["officer_a"]).get(reverse("home")).content.decode()
+    assert "staff/" in body
