@@ -21,4 +21,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Yesterday's sign-ins against each venue's baseline; after midnight so the day is complete.
     "staff-detect-signin-anomalies": {"task": "staff.detect_signin_anomalies", "schedule": crontab(hour=2, minute=10)},
+    # Yesterday's missing self-inspections become "missed" rows (closed days excluded).
+    "inspections-mark-missed-self-inspections": {
+        "task": "inspections.tasks.mark_missed_self_inspections", "schedule": crontab(hour=0, minute=30)},
+    # Deadlines are local dates: an order is overdue from 00:00 after its deadline; hourly re-runs are no-ops.
+    "inspections-flag-overdue-rectifications": {
+        "task": "inspections.tasks.flag_overdue_rectifications", "schedule": crontab(minute=5)},
 }

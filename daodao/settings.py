@@ -46,6 +46,7 @@ PROJECT_APPS = [
     "venues",
     "alerts",
     "staff",
+    "inspections",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",

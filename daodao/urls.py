@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
+from inspections import api as inspections_api
 from staff import api as staff_api
 from staff import views as staff_views
 from venues import api as venues_api
@@ -17,6 +18,8 @@ router = DefaultRouter()
 router.register("venues", venues_api.VenueViewSet, basename="venue")
 router.register("alerts", alerts_api.AlertViewSet, basename="alert")
 router.register("signins", staff_api.SignInViewSet, basename="signin")
+router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
+router.register("rectifications", inspections_api.RectificationViewSet, basename="rectification")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -31,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("venues/", include("venues.urls")),
     path("alerts/", include("alerts.urls")),
+    path("inspections/", include("inspections.urls")),
     path("staff/", include("staff.urls")),
     # The venue poster's QR code: public, reached by employees without an account.
     path("s/<str:token>/", staff_views.signin_page, name="signin"),

@@ -1,0 +1,99 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from venues.selectors import venue_list_for_user
+
+from .models import Department, Inspection, InterviewReason, Sanction, Severity
+
+
+class PlanForm(forms.Form):
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=None)
+    type = forms.ChoiceField(label=_("Type"), choices=Inspection.Type.choices)
+    planned_for = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
+    departments = forms.MultipleChoiceField(label=_("Departments"), choices=Department.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venue_list_for_user(user).operating()
+        scope = user.jurisdiction.path if user.jurisdiction_id else ""
+        inspectors = User.objects.filter(role__in=[User.Role.POLICE, User.Role.PARTNER], is_active=True)
+        self.fields["assignee"].queryset = inspectors.filter(jurisdiction__path__startswith=scope) \
+            if not user.is_system_admin else inspectors
+        if not (user.is_police or user.is_system_admin):
+            self.fields["type"].choices = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
+
+
+class RecordForm(forms.Form):
+    """The fixed part of the phone inspection form; checklist items and findings are parsed apart."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=Inspection.Type.choices)
+    departments = forms.MultipleChoiceField(label=_("Departments"), choices=Department.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    summary = forms.CharField(label=_("Findings (free text)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    people_tested = forms.IntegerField(label=_("People tested (urine)"), min_value=0, initial=0)
+    positives = forms.IntegerField(label=_("Positive tests"), min_value=0, initial=0)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Inspection.Outcome.choices)
+    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6,
+                                  widget=forms.HiddenInput)
+    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6,
+                                   widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not (user.is_police or user.is_system_admin):
+            self.fields["type"].choices = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("positives") or 0) > (data.get("people_tested") or 0):
+            self.add_error("positives", _("There cannot be more positive tests than people tested."))
+        return data
+
+
+class OrderForm(forms.Form):
+    requirement = forms.CharField(label=_("What must be done"), max_length=300, required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Leave empty for the default by severity."))
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it not accepted?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ExtendForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason for the extension"))
+
+
+class AddressForm(forms.Form):
+    note = forms.CharField(label=_("How it was addressed"), max_length=300)
+
+
+class InterviewForm(forms.Form):
+    attendee = forms.CharField(label=_("Attendee (venue head)"), max_length=50)
+    reason = forms.ChoiceField(label=_("Reason"), choices=InterviewReason.choices)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    commitments = forms.CharField(label=_("Commitments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    signed_note = forms.FileField(label=_("Signed note (scan or photo)"), required=False)
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Measure"), choices=Sanction.Kind.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+SEVERITY_CHOICES = Severity.choices

@@ -1,0 +1,141 @@
+"""Scoped reads for the inspection pages, panels and API."""
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import (
+    Checklist,
+    Finding,
+    Inspection,
+    Interview,
+    InterviewTask,
+    RectificationOrder,
+    SelfInspection,
+)
+
+DUE_SOON_DAYS = 3
+
+
+def inspections_for_user(user: Any) -> QuerySet[Inspection]:
+    return (Inspection.objects.visible_to(user)
+            .select_related("venue__station", "assignee").prefetch_related("departments"))
+
+
+def inspection_get_for_user(user: Any, pk: int) -> Inspection:
+    return get_object_or_404(inspections_for_user(user), pk=pk)
+
+
+def orders_for_user(user: Any) -> QuerySet[RectificationOrder]:
+    return RectificationOrder.objects.visible_to(user).select_related("venue__station", "finding", "issued_by")
+
+
+def order_get_for_user(user: Any, pk: int) -> RectificationOrder:
+    return get_object_or_404(orders_for_user(user), pk=pk)
+
+
+def finding_get_for_user(user: Any, pk: int) -> Finding:
+    return get_object_or_404(Finding.objects.visible_to(user).select_related("venue", "inspection"), pk=pk)
+
+
+def tasks_for_user(user: Any) -> QuerySet[InterviewTask]:
+    return InterviewTask.objects.visible_to(user).select_related("venue__station", "assignee", "interview")
+
+
+def interviews_for_user(user: Any) -> QuerySet[Interview]:
+    return Interview.objects.visible_to(user).select_related("venue").prefetch_related("officers")
+
+
+def board_for_user(user: Any) -> dict[str, list[RectificationOrder]]:
+    """The rectification board: one query, grouped in memory into the four columns."""
+    today = timezone.localdate()
+    columns: dict[str, list[RectificationOrder]] = {"overdue": [], "due_soon": [], "open": [], "submitted": []}
+    for order in orders_for_user(user).open().order_by("deadline", "id"):
+        if order.status == RectificationOrder.Status.SUBMITTED:
+            columns["submitted"].append(order)
+        elif order.deadline < today:
+            columns["overdue"].append(order)
+        elif order.deadline <= today + timedelta(days=DUE_SOON_DAYS):
+            columns["due_soon"].append(order)
+        else:
+            columns["open"].append(order)
+    return columns
+
+
+def month_calendar(user: Any, year: int, month: int) -> list[list[dict[str, Any]]]:
+    """Weeks of days with the inspections planned or carried out on each (two range queries)."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    qs = inspections_for_user(user)
+    by_day: dict[date, list[Inspection]] = {}
+    for i in qs.filter(status=Inspection.Status.PLANNED, planned_for__range=(first, last)):
+        by_day.setdefault(i.planned_for, []).append(i)
+    start = timezone.make_aware(timezone.datetime(year, month, 1))
+    end = start + timedelta(days=last.day)
+    for i in qs.filter(status=Inspection.Status.DONE, carried_out_at__gte=start, carried_out_at__lt=end):
+        by_day.setdefault(timezone.localdate(i.carried_out_at), []).append(i)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([{"day": d, "in_month": d.month == month, "items": by_day.get(d, [])} for d in week])
+    return weeks
+
+
+def venue_timeline(user: Any, venue: Any, limit: int = 30) -> list[dict[str, Any]]:
+    """Inspections, findings, orders and interviews of one venue, newest first (four queries)."""
+    rows: list[dict[str, Any]] = []
+    for i in Inspection.objects.visible_to(user).filter(venue=venue, status=Inspection.Status.DONE)[:limit]:
+        rows.append({"at": timezone.localdate(i.carried_out_at), "kind": "inspection", "obj": i})
+    for f in Finding.objects.visible_to(user).filter(venue=venue).select_related("order")[:limit]:
+        rows.append({"at": f.found_on, "kind": "finding", "obj": f})
+    for o in RectificationOrder.objects.visible_to(user).filter(venue=venue)[:limit]:
+        rows.append({"at": o.issued_on, "kind": "order", "obj": o})
+    for iv in Interview.objects.visible_to(user).filter(venue=venue)[:limit]:
+        rows.append({"at": iv.held_on, "kind": "interview", "obj": iv})
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    return rows[:limit]
+
+
+def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+    user = request.user
+    if user.is_association:
+        selfchecks = SelfInspection.objects.filter(venue=venue).order_by("-day")[:14]
+        return {"venue": venue, "selfchecks": list(selfchecks), "timeline": [], "orders": [], "today": None}
+    today = timezone.localdate()
+    return {
+        "venue": venue,
+        "today": SelfInspection.objects.filter(venue=venue, day=today).first(),
+        "is_manager": user.is_manager,
+        "selfchecks": list(SelfInspection.objects.filter(venue=venue).order_by("-day")[:14]),
+        "orders": list(RectificationOrder.objects.visible_to(user).open().filter(venue=venue).order_by("deadline")),
+        "timeline": venue_timeline(user, venue, limit=15),
+    }
+
+
+def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    if user.is_association or user.is_manager:
+        return None
+    today = timezone.localdate()
+    orders = orders_for_user(user).open().aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)),
+        submitted=Count("id", filter=Q(status=RectificationOrder.Status.SUBMITTED)),
+    )
+    plans = Inspection.objects.visible_to(user).planned().aggregate(
+        planned=Count("id"), overdue=Count("id", filter=Q(planned_for__lt=today)),
+    )
+    tasks = InterviewTask.objects.visible_to(user).filter(status=InterviewTask.Status.OPEN).count() \
+        if (user.is_police or user.is_system_admin) else None
+    return {"orders": orders, "plans": plans, "tasks": tasks}
+
+
+def current_checklists() -> dict[str, Checklist]:
+    latest: dict[str, Checklist] = {}
+    for c in Checklist.objects.order_by("kind", "-version").prefetch_related("items"):
+        latest.setdefault(c.kind, c)
+    return latest

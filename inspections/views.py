@@ -1,0 +1,366 @@
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from venues.selectors import venue_get_for_user
+
+from . import selectors, services
+from .forms import (
+    SEVERITY_CHOICES,
+    AcceptForm,
+    AddressForm,
+    ExtendForm,
+    InterviewForm,
+    OrderForm,
+    PlanForm,
+    RecordForm,
+    RejectForm,
+    SanctionForm,
+    SubmitForm,
+)
+from .models import Checklist, Inspection, InterviewTask, ItemResult
+
+
+def _inspector_only(request: HttpRequest) -> None:
+    u = request.user
+    if not (u.is_police or u.is_partner or u.is_system_admin):
+        raise Http404
+
+
+def _police_only(request: HttpRequest) -> None:
+    if not (request.user.is_police or request.user.is_system_admin):
+        raise Http404
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services.ItemAnswer]:
+    """Checklist answers from the phone form: item_<id> = pass|fail|na, note_<id>, photo_<id>."""
+    if checklist is None:
+        return []
+    answers = []
+    for item in checklist.items.all():
+        result = request.POST.get(f"item_{item.pk}")
+        if result:
+            answers.append(services.ItemAnswer(item.pk, result, request.POST.get(f"note_{item.pk}", "").strip(),
+                                               request.FILES.get(f"photo_{item.pk}")))
+    return answers
+
+
+# --- Officer: plan, calendar, record ----------------------------------------------
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    qs = selectors.inspections_for_user(request.user)
+    planned = qs.planned().order_by("planned_for", "id")
+    if request.GET.get("mine"):
+        planned = planned.filter(assignee=request.user)
+    done = Paginator(qs.filter(status=Inspection.Status.DONE).order_by("-carried_out_at"), 20).get_page(
+        request.GET.get("page"))
+    return render(request, "inspections/plan.html", {
+        "planned": planned, "page": done, "today": timezone.localdate(), "query": "",
+    })
+
+
+@login_required
+def month(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    today = timezone.localdate()
+    try:
+        y, m = int(request.GET.get("y", today.year)), int(request.GET.get("m", today.month))
+        first = date(y, m, 1)
+    except ValueError:
+        raise Http404 from None
+    prev = date(y - 1, 12, 1) if m == 1 else date(y, m - 1, 1)
+    nxt = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+    return render(request, "inspections/calendar.html", {
+        "weeks": selectors.month_calendar(request.user, y, m), "first": first, "prev": prev, "next": nxt,
+        "today": today,
+    })
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    form = PlanForm(request.POST or None, user=request.user, initial={"venue": request.GET.get("venue")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.inspection_plan(venue=d["venue"], by=request.user, type=d["type"], planned_for=d["planned_for"],
+                                     assignee=d["assignee"], departments=d["departments"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc) or _("Not allowed."))
+        else:
+            messages.success(request, _("Inspection planned."))
+            return redirect("inspections:plan")
+    return render(request, "inspections/plan_form.html", {"form": form})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.inspection_get_for_user(request.user, pk)
+    return render(request, "inspections/detail.html", {
+        "inspection": inspection,
+        "results": inspection.results.select_related("item"),
+        "findings": inspection.findings.select_related("order"),
+        "order_form": OrderForm(),
+        "can_act": request.user.is_police or request.user.is_partner or request.user.is_system_admin,
+    })
+
+
+@login_required
+def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The phone form: record a planned inspection, or one on the spot (?venue=<id>)."""
+    _inspector_only(request)
+    inspection = None
+    if pk is not None:
+        inspection = selectors.inspection_get_for_user(request.user, pk)
+        if inspection.status != Inspection.Status.PLANNED:
+            messages.info(request, _("This inspection has already been recorded."))
+            return redirect("inspections:detail", pk=pk)
+        venue = inspection.venue
+    else:
+        try:
+            venue = venue_get_for_user(request.user, int(request.GET.get("venue") or request.POST.get("venue") or 0))
+        except ValueError:
+            raise Http404 from None
+    departments_initial = [d.department for d in inspection.departments.all()] if inspection else (
+        [request.user.department] if request.user.department else [])
+    form = RecordForm(request.POST or None, user=request.user, initial={
+        "type": inspection.type if inspection else Inspection.Type.SURPRISE, "departments": departments_initial,
+    })
+    dept = (request.POST.getlist("departments") or departments_initial or ["narcotics"])[0]
+    checklist = selectors.current_checklists().get(dept)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        findings = [
+            services.FindingInput(request.POST.get(f"finding_{i}", ""), request.POST.get(f"severity_{i}", "medium"),
+                                  request.FILES.get(f"finding_photo_{i}"))
+            for i in range(1, 4)
+        ]
+        try:
+            saved = services.inspection_record(
+                venue=venue, by=request.user, type=d["type"], outcome=d["outcome"], departments=d["departments"],
+                inspection=inspection, answers=_answers(request, checklist), findings=findings, summary=d["summary"],
+                people_tested=d["people_tested"], positives=d["positives"], latitude=d["latitude"],
+                longitude=d["longitude"], request=request,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc) or _("Not allowed."))
+        else:
+            messages.success(request, _("Inspection recorded."))
+            return redirect("inspections:detail", pk=saved.pk)
+    return render(request, "inspections/record.html", {
+        "form": form, "venue": venue, "inspection": inspection, "checklist": checklist,
+        "results": ItemResult.Result.choices, "severities": SEVERITY_CHOICES, "finding_rows": [1, 2, 3],
+    })
+
+
+@login_required
+@require_POST
+def disclose(request: HttpRequest, pk: int) -> HttpResponse:
+    _police_only(request)
+    inspection = selectors.inspection_get_for_user(request.user, pk)
+    try:
+        services.inspection_disclose(inspection=inspection, by=request.user, request=request)
+        messages.success(request, _("The findings are now visible to the venue."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get_for_user(request.user, pk)
+    form = OrderForm(request.POST)
+    if form.is_valid():
+        try:
+            order = services.rectification_issue(finding=finding, by=request.user,
+                                                 requirement=form.cleaned_data["requirement"],
+                                                 deadline=form.cleaned_data["deadline"], request=request)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Rectification ordered."))
+            return redirect("inspections:order", pk=order.pk)
+    if finding.inspection_id:
+        return redirect("inspections:detail", pk=finding.inspection_id)
+    return redirect("venues:detail", pk=finding.venue_id)
+
+
+@login_required
+@require_POST
+def finding_address(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get_for_user(request.user, pk)
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_address(finding=finding, by=request.user, note=form.cleaned_data["note"],
+                                     request=request)
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    return redirect("venues:detail", pk=finding.venue_id)
+
+
+# --- Venue: daily self-inspection ----------------------------------------------------
+
+@login_required
+def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, venue_pk)
+    if not (request.user.is_manager or request.user.is_system_admin):
+        raise PermissionDenied
+    checklist = selectors.current_checklists().get(Checklist.Kind.SELF)
+    today = timezone.localdate()
+    existing = venue.self_inspections.filter(day=today).first()
+    if request.method == "POST" and existing is None:
+        try:
+            services.selfinspection_submit(venue=venue, by=request.user, answers=_answers(request, checklist),
+                                           request=request)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Today's self-inspection is submitted. Thank you."))
+            return redirect("venues:detail", pk=venue.pk)
+    return render(request, "inspections/self_inspection.html", {
+        "venue": venue, "checklist": checklist, "existing": existing, "today": today,
+        "results": ItemResult.Result.choices, "posted": request.POST,
+    })
+
+
+# --- Rectification orders ----------------------------------------------------------
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    if request.user.is_association:
+        raise Http404
+    return render(request, "inspections/board.html", {"columns": selectors.board_for_user(request.user),
+                                                      "today": timezone.localdate()})
+
+
+@login_required
+def order(request: HttpRequest, pk: int) -> HttpResponse:
+    o = selectors.order_get_for_user(request.user, pk)
+    user = request.user
+    is_officer = user.is_police or user.is_system_admin or (user.is_partner and o.finding.inspection_id)
+    return render(request, "inspections/order.html", {
+        "order": o, "events": o.events.select_related("actor").prefetch_related("photos"),
+        "is_officer": is_officer, "is_venue": user.is_manager,
+        "submit_form": SubmitForm(), "reject_form": RejectForm(), "accept_form": AcceptForm(),
+        "extend_form": ExtendForm(),
+    })
+
+
+ORDER_ACTIONS: dict[str, Any] = {
+    "submit": (SubmitForm, lambda o, r, d: services.rectification_submit(
+        order=o, by=r.user, note=d["note"], photos=r.FILES.getlist("photos"))),
+    "accept": (AcceptForm, lambda o, r, d: services.rectification_accept(order=o, by=r.user, note=d["note"])),
+    "reject": (RejectForm, lambda o, r, d: services.rectification_reject(order=o, by=r.user, reason=d["reason"])),
+    "extend": (ExtendForm, lambda o, r, d: services.rectification_extend(
+        order=o, by=r.user, new_deadline=d["new_deadline"], reason=d["reason"])),
+}
+
+
+@login_required
+@require_POST
+def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    o = selectors.order_get_for_user(request.user, pk)
+    if action not in ORDER_ACTIONS:
+        raise Http404
+    form_class, run = ORDER_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+        return redirect("inspections:order", pk=pk)
+    try:
+        run(o, request, form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("inspections:order", pk=pk)
+
+
+# --- Interviews, tasks, sanctions ---------------------------------------------------
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    _police_only(request)
+    return render(request, "inspections/tasks.html", {
+        "tasks": selectors.tasks_for_user(request.user).filter(status=InterviewTask.Status.OPEN),
+        "interviews": selectors.interviews_for_user(request.user)[:30],
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def interview_new(request: HttpRequest) -> HttpResponse:
+    _police_only(request)
+    task = None
+    if request.GET.get("task") or request.POST.get("task"):
+        task = get_object_or_404(selectors.tasks_for_user(request.user),
+                                 pk=int(request.GET.get("task") or request.POST.get("task")))
+        venue = task.venue
+    else:
+        try:
+            venue = venue_get_for_user(request.user, int(request.GET.get("venue") or request.POST.get("venue") or 0))
+        except ValueError:
+            raise Http404 from None
+    form = InterviewForm(request.POST or None, request.FILES or None, initial={
+        "reason": task.reason if task else None, "held_on": timezone.localdate(),
+    })
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            interview = services.interview_record(
+                venue=venue, by=request.user, attendee=d["attendee"], reason=d["reason"], held_on=d["held_on"],
+                summary=d["summary"], commitments=d["commitments"], signed_note=d["signed_note"], task=task,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Interview recorded."))
+            return redirect("inspections:interview", pk=interview.pk)
+    return render(request, "inspections/interview_form.html", {"form": form, "venue": venue, "task": task})
+
+
+@login_required
+def interview(request: HttpRequest, pk: int) -> HttpResponse:
+    _police_only(request)
+    iv = get_object_or_404(selectors.interviews_for_user(request.user), pk=pk)
+    return render(request, "inspections/interview.html", {"interview": iv})
+
+
+@login_required
+@require_POST
+def sanction(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    _police_only(request)
+    venue = venue_get_for_user(request.user, venue_pk)
+    form = SanctionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sanction_issue(venue=venue, by=request.user, kind=form.cleaned_data["kind"],
+                                    reason=form.cleaned_data["reason"], request=request)
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    return redirect("venues:detail", pk=venue.pk)
+
+
