@@ -18,5 +18,5 @@ class InspectionsConfig(AppConfig):
                order=30)
         ui.nav(_("Rectification"), "inspections:board", lambda u: not u.is_association, order=31)
         ui.nav(_("Tasks"), "inspections:tasks", lambda u: u.is_police or u.is_system_admin, order=32)
-        ui.venue_panel("inspections/panel_venue.html", selectors.venue_panel_context, order=20)
+        ui.venue_panel("inspections/panel_venue.html", selectors.venue_panel_context, order=5)
         ui.dashboard_panel("inspections/panel_dashboard.html", selectors.dashboard_panel_context, order=30)

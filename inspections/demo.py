@@ -45,7 +45,7 @@ class _Photo:
 def _answers(checklist: Checklist, fail: set[int] = frozenset()) -> list[services.ItemAnswer]:  # type: ignore[assignment]
     return [
         services.ItemAnswer(item.pk, ItemResult.Result.FAIL if i in fail else ItemResult.Result.PASS,
-                            "包厢内发现锡纸" if i in fail else "")
+                            "")
         for i, item in enumerate(checklist.items.all())
     ]
 
