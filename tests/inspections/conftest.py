@@ -13,3 +13,12 @@ def checklists(db):
 def answers(checklist: Checklist, fail: set[int] = frozenset()) -> list[ItemAnswer]:
     return [ItemAnswer(item.pk, ItemResult.Result.FAIL if i in fail else ItemResult.Result.PASS)
             for i, item in enumerate(checklist.items.all())]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service error messages are matched in English; the UI default is Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
