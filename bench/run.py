@@ -227,7 +227,8 @@ def generate(args, rng: random.Random) -> dict:
     print(f"generated {len(venue_ids)} venues, {pid} employees, {len(rollup)} rollup days, {len(raw)} raw sign-ins "
           f"in {elapsed:.1f}s")
     return {"target": target.isoformat(), "truth": {k: sorted(v) for k, v in truth.items()},
-            "profiles": {str(v): p["kind"] for v, p in profile.items()}, "employees": pid,
+            "profiles": {str(v): p["kind"] for v, p in profile.items()},
+            "headcounts": {str(v): p["h"] for v, p in profile.items()}, "employees": pid,
             "rollup_rows": len(rollup), "raw_rows": len(raw)}
 
 
@@ -375,6 +376,7 @@ def detector_bench(args, data: dict) -> dict:
             "precision": round(tp / len(flagged), 3) if flagged else None,
             "recall": round(tp / len(truth), 3) if truth else None,
             "false_positive_profiles": sorted({data["profiles"][str(v)] for v in flagged - truth}),
+            "missed_headcounts": sorted(data["headcounts"][str(v)] for v in truth - flagged),
         }
     return {"full_run_s": [round(x, 3) for x in full], "median_full_run_s": round(statistics.median(full), 3),
             "median_load_and_detect_s": round(statistics.median(detect_only), 3), "first_run": results[0],

@@ -27,10 +27,6 @@ def _key(name: str, ident: str) -> str:
     return f"staff:signin:{name}:{ident}"
 
 
-def _count(name: str, ident: str) -> int:
-    return int(cache.get(_key(name, ident)) or 0)
-
-
 def _bump(name: str, ident: str) -> int:
     limit, window = _limits()[name]
     key = _key(name, ident)
@@ -44,13 +40,21 @@ def _bump(name: str, ident: str) -> int:
 
 
 def signin_allowed(*, ip: str | None, venue_id: int) -> bool:
-    """Count this attempt and say whether it may proceed."""
+    """Count this attempt and say whether it may proceed (two cache round trips)."""
     limits = _limits()
     ip = ip or "unknown"
-    if _bump("ip", ip) > limits["ip"][0]:
-        return False
-    return (_count("ip_fail", ip) < limits["ip_fail"][0]
-            and _count("venue_fail", str(venue_id)) < limits["venue_fail"][0])
+    ip_key, ip_fail_key, venue_fail_key = _key("ip", ip), _key("ip_fail", ip), _key("venue_fail", str(venue_id))
+    counts = cache.get_many([ip_key, ip_fail_key, venue_fail_key])
+    if ip_key in counts:
+        try:
+            n = int(cache.incr(ip_key))
+        except ValueError:  # expired since get_many
+            n = _bump("ip", ip)
+    else:
+        n = _bump("ip", ip)
+    return (n <= limits["ip"][0]
+            and int(counts.get(ip_fail_key) or 0) < limits["ip_fail"][0]
+            and int(counts.get(venue_fail_key) or 0) < limits["venue_fail"][0])
 
 
 def signin_failed(*, ip: str | None, venue_id: int) -> None:
