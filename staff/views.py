@@ -137,7 +137,7 @@ def employee_export(request: HttpRequest) -> HttpResponse:
          e.person.phone_masked, e.venue.name, e.position, e.get_status_display(), e.hired_on, e.left_on)
         for e in qs.iterator(chunk_size=500)
     )
-    headers = [_("Name"), _("ID number"), _("Gender"), _("Birth date"), _("Mobile phone"), _("Venue"),
+    headers = [_("Full name"), _("ID number"), _("Gender"), _("Birth date"), _("Mobile phone"), _("Venue"),
                _("Position"), _("Status"), _("Hired on"), _("Left on")]
     return xlsx_response("employees", headers, rows)
 
