@@ -1,20 +1,19 @@
 from typing import Any
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import client_ip
 from daodao.api import as_drf_error
-from venues.models import Venue
 
 from . import ratelimit
 from .models import SignIn
+from .selectors import venue_for_signin
 from .services import SignInRefused, signin_record, signin_refuse_rate_limited
 
 
@@ -83,8 +82,9 @@ class SignInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         body = SignInCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        venue = get_object_or_404(Venue.objects.operating().only("id", "name", "latitude", "longitude"),
-                                  signin_token=data["token"])
+        venue = venue_for_signin(data["token"])
+        if venue is None:
+            raise NotFound
         ip = client_ip(request)
         try:
             if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,6 +12,24 @@ from daodao.identifiers import normalize_id_number, normalize_phone
 from venues.models import Venue
 
 from .models import Employment, Person, SignIn, SignInCorrection, VenueDay
+
+
+def venue_for_signin(token: str) -> Venue | None:
+    """The operating venue whose poster carries ``token`` (public: no user scope).
+
+    Hand-written SQL: every sign-in starts here, and the ORM's query compilation cost
+    more than the indexed lookup itself (see README "Performance").
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, name, latitude, longitude FROM venues_venue "
+                       "WHERE signin_token = %s AND status = %s", [token, Venue.Status.OPERATING])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    venue = Venue(pk=row[0], name=row[1], latitude=row[2], longitude=row[3], status=Venue.Status.OPERATING,
+                  signin_token=token)
+    venue._state.adding = False
+    return venue
 
 
 def employment_list_for_user(user: Any) -> QuerySet[Employment]:
