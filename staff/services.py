@@ -298,6 +298,27 @@ ON CONFLICT (person_id, venue_id, day) DO NOTHING
 RETURNING id
 """
 
+# PostgreSQL: the insert and the rollup bump in one statement (data-modifying CTE).
+_INSERT_AND_ROLLUP_SQL = """
+WITH ins AS (
+    INSERT INTO staff_signin (employment_id, venue_id, person_id, day, at, lat, lng, distance_m, far_from_venue,
+                              before_training, source, ip)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (person_id, venue_id, day) DO NOTHING
+    RETURNING id, venue_id, day, at
+), bump AS (
+    INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
+                                updated_at)
+    SELECT venue_id, day, 1, %s, %s, %s, '', at FROM ins
+    ON CONFLICT (venue_id, day) DO UPDATE SET
+        signed_in = staff_venueday.signed_in + 1,
+        far_from_venue = staff_venueday.far_from_venue + EXCLUDED.far_from_venue,
+        before_training = staff_venueday.before_training + EXCLUDED.before_training,
+        updated_at = EXCLUDED.updated_at
+)
+SELECT id FROM ins
+"""
+
 _ROLLUP_SQL = """
 INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
                             updated_at)
@@ -355,16 +376,21 @@ def signin_record(
     )
     ops = connection.ops
     at, d = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(day)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # ON CONFLICT DO NOTHING: a double tap or a concurrent retry inserts nothing and
-        # returns no row; the unique constraint decides, so no race is possible.
-        cursor.execute(_INSERT_SQL, [employment.pk, venue.pk, person.pk, d, at,
-                                     ops.adapt_decimalfield_value(signin.lat, 9, 6),
-                                     ops.adapt_decimalfield_value(signin.lng, 9, 6),
-                                     dist, far, before_training, source, ip])
-        inserted = cursor.fetchone()
-        if inserted is not None:
-            cursor.execute(_ROLLUP_SQL, [venue.pk, d, int(far), int(before_training), False, at])
+    params = [employment.pk, venue.pk, person.pk, d, at, ops.adapt_decimalfield_value(signin.lat, 9, 6),
+              ops.adapt_decimalfield_value(signin.lng, 9, 6), dist, far, before_training, source, ip]
+    rollup = [venue.pk, d, int(far), int(before_training), False, at]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement, so one round trip and atomic without BEGIN/COMMIT: the rollup
+            # upsert reads the insert's RETURNING, so a repeat bumps nothing.
+            cursor.execute(_INSERT_AND_ROLLUP_SQL, params + rollup[2:5])
+            inserted = cursor.fetchone()
+        else:
+            with transaction.atomic():
+                cursor.execute(_INSERT_SQL, params)
+                inserted = cursor.fetchone()
+                if inserted is not None:
+                    cursor.execute(_ROLLUP_SQL, rollup)
     if inserted is None:
         existing = SignIn.objects.get(person_id=person.pk, venue=venue, day=day)
         existing.employment, existing.person = employment, person
