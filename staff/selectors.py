@@ -1,6 +1,6 @@
 """Scoped reads of employees and sign-ins. Every read goes through ``visible_to``."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -11,7 +11,7 @@ from django.utils import timezone
 from daodao.identifiers import normalize_id_number, normalize_phone
 from venues.models import Venue
 
-from .models import Employment, Person, SignIn, SignInCorrection, VenueDay
+from .models import Employment, Person, SignIn, SignInCorrection, SignInRefusal, VenueDay
 
 
 def venue_for_signin(token: str) -> Venue | None:
@@ -92,6 +92,15 @@ def venue_headcount(venue: Venue) -> dict[str, int]:
         pending=Count("id", filter=Q(status=Employment.Status.PENDING)),
     )
     return {"active": agg["active"], "pending": agg["pending"]}
+
+
+def refusals_today_for(venue: Venue) -> list[tuple[str, int]]:
+    """Refused sign-in attempts at the venue today, by reason (one aggregate query)."""
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    rows = (SignInRefusal.objects.filter(venue=venue, at__gte=start).values("reason").annotate(n=Count("id"))
+            .order_by("reason"))
+    labels = dict(SignInRefusal.Reason.choices)
+    return [(labels.get(r["reason"], r["reason"]), r["n"]) for r in rows]
 
 
 def today_signins_for(venue: Venue) -> QuerySet[SignIn]:

@@ -29,6 +29,7 @@ from .selectors import (
     employment_search,
     person_history_for_user,
     recent_signins_for,
+    refusals_today_for,
     today_signins_for,
     venue_days_series,
     venue_for_signin,
@@ -312,6 +313,7 @@ def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
     return render(request, "staff/venue_signins.html", {
         "venue": venue, "series": list(reversed(series)), "chart": bar_chart(series),
         "today": today_signins_for(venue), "headcount": venue_headcount(venue), "form": form,
+        "refusals": refusals_today_for(venue),
         "can_write": can_write,
     })
 

@@ -185,3 +185,14 @@ def test_correction_is_a_separate_record(client_for, users, venues, employ):
     c = SignInCorrection.objects.get()
     assert c.signin_id == r.signin.pk and c.reason == "代签" and SignIn.objects.count() == 1
     assert AuditEvent.objects.filter(action="signin_correct").count() == 1
+
+
+def test_venue_signins_page_shows_refused_attempts(client_for, users, venues):
+    from staff.services import SignInRefused
+
+    try:
+        signin_record(venue=venues["a"], id_number=make_id(50), phone=make_phone(50))
+    except SignInRefused:
+        pass
+    body = client_for(users["officer_a"]).get(reverse("staff:venue_signins", args=[venues["a"].pk])).content.decode()
+    assert "今日被拒签到" in body and "未登记人员 1" in body
