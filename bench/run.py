@@ -227,7 +227,8 @@ def generate(args, rng: random.Random) -> dict:
     print(f"generated {len(venue_ids)} venues, {pid} employees, {len(rollup)} rollup days, {len(raw)} raw sign-ins "
           f"in {elapsed:.1f}s")
     return {"target": target.isoformat(), "truth": {k: sorted(v) for k, v in truth.items()},
-            "profiles": {str(v): p["kind"] for v, p in profile.items()}, "employees": pid,
+            "profiles": {str(v): p["kind"] for v, p in profile.items()},
+            "headcounts": {str(v): p["h"] for v, p in profile.items()}, "employees": pid,
             "rollup_rows": len(rollup), "raw_rows": len(raw)}
 
 
@@ -299,7 +300,10 @@ def http_bench(args, url: str) -> dict:
         runs = []
         for r in range(args.runs + 1):  # the first run warms the workers up and is not counted
             with connection.cursor() as cur:
+                # sign-ins are append-only (a trigger); the benchmark resets its own day.
+                cur.execute("SET session_replication_role = replica")
                 cur.execute("DELETE FROM staff_signin WHERE day >= %s", [today])
+                cur.execute("SET session_replication_role = DEFAULT")
                 cur.execute("DELETE FROM staff_venueday WHERE day >= %s", [today])
             rng = random.Random(r)
             rng.shuffle(rows)
@@ -343,7 +347,9 @@ def pgbench_ceiling(args, url: str) -> dict:
         rates.append(tps)
         print(f"  pgbench run: {tps:.0f} inserts/s")
         with connection.cursor() as cur:
+            cur.execute("SET session_replication_role = replica")
             cur.execute("DELETE FROM staff_signin WHERE day >= DATE '2100-01-01'")
+            cur.execute("SET session_replication_role = DEFAULT")
     os.unlink(fh.name)
     return {"runs": rates, "inserts_per_s": statistics.median(rates)}
 
@@ -356,15 +362,17 @@ def detector_bench(args, data: dict) -> dict:
 
     target = date.fromisoformat(data["target"])
     Alert.objects.all().delete()
-    full, detect_only, results = [], [], []
+    full, load_only, detect_only, results = [], [], [], []
     for _ in range(args.runs):
         t0 = time.perf_counter()
         results.append(detect_signin_anomalies(on=target))
         full.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         series, headcount = load_series(on=target, params=Params())
+        t1 = time.perf_counter()
         findings = detect(series, headcount, target)
-        detect_only.append(time.perf_counter() - t0)
+        load_only.append(t1 - t0)
+        detect_only.append(time.perf_counter() - t1)
     quality = {}
     for kind in ("signin_count", "signin_headcount"):
         truth = set(data["truth"][kind])
@@ -375,9 +383,11 @@ def detector_bench(args, data: dict) -> dict:
             "precision": round(tp / len(flagged), 3) if flagged else None,
             "recall": round(tp / len(truth), 3) if truth else None,
             "false_positive_profiles": sorted({data["profiles"][str(v)] for v in flagged - truth}),
+            "missed_headcounts": sorted(data["headcounts"][str(v)] for v in truth - flagged),
         }
     return {"full_run_s": [round(x, 3) for x in full], "median_full_run_s": round(statistics.median(full), 3),
-            "median_load_and_detect_s": round(statistics.median(detect_only), 3), "first_run": results[0],
+            "median_load_s": round(statistics.median(load_only), 3),
+            "median_detect_s": round(statistics.median(detect_only), 3), "first_run": results[0],
             "rerun": results[-1], "quality": quality, "venues": len(series)}
 
 

@@ -7,7 +7,7 @@ Two rules, each explained in the alert's evidence:
   the same weekday over the previous ``baseline_weeks`` weeks (the weekly rhythm is built in;
   one odd week cannot move a median). "Well off" means beyond all of: ``z`` robust spreads,
   ``rel`` of the baseline, and ``abs_min`` employees. The spread is 1.4826 x the median
-  absolute deviation of those same-weekday values, floored at ``rel_floor`` of the baseline
+  absolute deviation of the same-weekday values, floored at ``rel_floor`` of the baseline
   and at one employee: a small venue whose count never changes has a MAD of 0, and the floor
   keeps a 3 -> 2 wobble quiet while a drop to 0 for three days still fires.
 - ``signin_headcount``: for ``run_days`` consecutive open days fewer than ``headcount_ratio``
@@ -83,19 +83,41 @@ class Finding:
     evidence: dict[str, Any]
 
 
-def _baseline(s: VenueSeries, d: date, p: Params) -> tuple[float, float] | None:
-    """(median, robust spread) of the same weekday in the previous weeks, open days only."""
+def _same_weekday(s: VenueSeries, d: date, p: Params) -> list[int]:
+    """The counts of the same weekday in the previous weeks, open days with history only."""
     values = []
     for w in range(1, p.baseline_weeks + 1):
         x = d - timedelta(days=7 * w)
         if s.first_day is not None and x >= s.first_day and x not in s.closed:
             values.append(s.n(x))
+    return values
+
+
+def _mad(values: list[int]) -> float:
+    med = statistics.median(values)
+    return statistics.median(abs(v - med) for v in values)
+
+
+def _pooled_spread(s: VenueSeries, on: date, p: Params) -> float | None:
+    """1.4826 x the median over the seven weekdays of each weekday's MAD.
+
+    Six same-weekday values give a noisy MAD on their own; pooling the seven weekdays is
+    stable and still ignores any single odd week.
+    """
+    mads = []
+    for i in range(7):
+        values = _same_weekday(s, on - timedelta(days=i), p)
+        if len(values) >= p.min_baseline_points:
+            mads.append(_mad(values))
+    return 1.4826 * statistics.median(mads) if mads else None
+
+
+def _baseline(s: VenueSeries, d: date, p: Params) -> float | None:
+    """The median of the same weekday in the previous weeks (the weekly rhythm built in)."""
+    values = _same_weekday(s, d, p)
     if len(values) < p.min_baseline_points:
         return None
-    med = statistics.median(values)
-    mad = statistics.median(abs(v - med) for v in values)
-    spread = max(1.4826 * mad, p.rel_floor * med, 1.0)
-    return med, spread
+    return float(statistics.median(values))
 
 
 def _open_run(s: VenueSeries, on: date, p: Params) -> list[date]:
@@ -130,17 +152,17 @@ def detect(series: dict[int, VenueSeries], headcount: dict[int, int], on: date,
         observed = [s.n(d) for d in run]
         hc = headcount.get(venue_id, 0)
         base = [_baseline(s, d, p) for d in run]
-        if all(b is not None for b in base):
+        pooled = _pooled_spread(s, run[0] - timedelta(days=1), p)
+        if pooled is not None and all(b is not None for b in base):
+            medians = [b for b in base if b is not None]
+            spreads = [max(pooled, p.rel_floor * med, 1.0) for med in medians]
             devs = []
-            for d, b in zip(run, base, strict=True):
-                assert b is not None
-                med, spread = b
+            for d, med, spread in zip(run, medians, spreads, strict=True):
                 dev = s.n(d) - med
                 threshold = max(p.z * spread, p.rel * med, p.abs_min)
                 devs.append(dev if abs(dev) >= threshold else 0)
             if all(x < 0 for x in devs) or all(x > 0 for x in devs):
                 direction = "drop" if devs[0] < 0 else "rise"
-                medians = [b[0] for b in base if b is not None]
                 mean_base = sum(medians) / len(medians)
                 rel_dev = abs(sum(observed) / len(observed) - mean_base) / max(mean_base, 1)
                 findings.append(Finding(venue_id, KIND_SIGNIN, SEVERITY_HIGH if rel_dev >= 0.6 else SEVERITY_MEDIUM,
@@ -148,7 +170,7 @@ def detect(series: dict[int, VenueSeries], headcount: dict[int, int], on: date,
                     "rule": KIND_SIGNIN, "direction": direction, "date": on.isoformat(),
                     "days": [d.isoformat() for d in run], "observed": observed,
                     "baseline": [round(m, 1) for m in medians],
-                    "spread": [round(b[1], 1) for b in base if b is not None],
+                    "spread": [round(x, 1) for x in spreads],
                     "headcount": hc, "series": _series_evidence(s, on, p), "params": asdict(p),
                 }))
         if hc >= p.min_headcount and all(n < p.headcount_ratio * hc for n in observed):

@@ -17,7 +17,7 @@ class SignInForm(forms.Form):
 
 
 class EmployeeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)

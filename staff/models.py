@@ -28,7 +28,7 @@ class Person(models.Model):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     # Stored upper-case (a trailing x is written X), so the unique index finds every spelling.
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
     phone = models.CharField(_("mobile phone"), max_length=20, validators=[validate_mobile])
@@ -77,7 +77,7 @@ class Employment(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending (not yet trained)")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", _("Working")
         LEFT = "left", _("Left")
 
     CURRENT_STATUSES = (Status.PENDING, Status.ACTIVE)

@@ -1,8 +1,9 @@
 """Scoped reads of employees and sign-ins. Every read goes through ``visible_to``."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,7 +11,25 @@ from django.utils import timezone
 from daodao.identifiers import normalize_id_number, normalize_phone
 from venues.models import Venue
 
-from .models import Employment, Person, SignIn, SignInCorrection, VenueDay
+from .models import Employment, Person, SignIn, SignInCorrection, SignInRefusal, VenueDay
+
+
+def venue_for_signin(token: str) -> Venue | None:
+    """The operating venue whose poster carries ``token`` (public: no user scope).
+
+    Hand-written SQL: every sign-in starts here, and the ORM's query compilation cost
+    more than the indexed lookup itself (see README "Performance").
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, name, latitude, longitude FROM venues_venue "
+                       "WHERE signin_token = %s AND status = %s", [token, Venue.Status.OPERATING])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    venue = Venue(pk=row[0], name=row[1], latitude=row[2], longitude=row[3], status=Venue.Status.OPERATING,
+                  signin_token=token)
+    venue._state.adding = False
+    return venue
 
 
 def employment_list_for_user(user: Any) -> QuerySet[Employment]:
@@ -73,6 +92,15 @@ def venue_headcount(venue: Venue) -> dict[str, int]:
         pending=Count("id", filter=Q(status=Employment.Status.PENDING)),
     )
     return {"active": agg["active"], "pending": agg["pending"]}
+
+
+def refusals_today_for(venue: Venue) -> list[tuple[str, int]]:
+    """Refused sign-in attempts at the venue today, by reason (one aggregate query)."""
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    rows = (SignInRefusal.objects.filter(venue=venue, at__gte=start).values("reason").annotate(n=Count("id"))
+            .order_by("reason"))
+    labels = dict(SignInRefusal.Reason.choices)
+    return [(labels.get(r["reason"], r["reason"]), r["n"]) for r in rows]
 
 
 def today_signins_for(venue: Venue) -> QuerySet[SignIn]:

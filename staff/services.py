@@ -284,6 +284,41 @@ def signin_refuse_rate_limited(*, venue: Venue, source: str, ip: str | None) -> 
     _refuse(venue=venue, reason=SignInRefusal.Reason.RATE_LIMITED, source=source, ip=ip)
 
 
+_LOOKUP_SQL = """
+SELECT e.id, e.status, p.id, p.name FROM staff_employment e JOIN staff_person p ON p.id = e.person_id
+WHERE p.id_number = %s AND p.phone = %s AND e.venue_id = %s AND e.status IN ('pending', 'active')
+LIMIT 1
+"""
+
+_INSERT_SQL = """
+INSERT INTO staff_signin (employment_id, venue_id, person_id, day, at, lat, lng, distance_m, far_from_venue,
+                          before_training, source, ip)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (person_id, venue_id, day) DO NOTHING
+RETURNING id
+"""
+
+# PostgreSQL: the insert and the rollup bump in one statement (data-modifying CTE).
+_INSERT_AND_ROLLUP_SQL = """
+WITH ins AS (
+    INSERT INTO staff_signin (employment_id, venue_id, person_id, day, at, lat, lng, distance_m, far_from_venue,
+                              before_training, source, ip)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (person_id, venue_id, day) DO NOTHING
+    RETURNING id, venue_id, day, at
+), bump AS (
+    INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
+                                updated_at)
+    SELECT venue_id, day, 1, %s, %s, %s, '', at FROM ins
+    ON CONFLICT (venue_id, day) DO UPDATE SET
+        signed_in = staff_venueday.signed_in + 1,
+        far_from_venue = staff_venueday.far_from_venue + EXCLUDED.far_from_venue,
+        before_training = staff_venueday.before_training + EXCLUDED.before_training,
+        updated_at = EXCLUDED.updated_at
+)
+SELECT id FROM ins
+"""
+
 _ROLLUP_SQL = """
 INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
                             updated_at)
@@ -305,23 +340,27 @@ def signin_record(
     1. Find the current employment of the person with this ID number *and* phone at this
        venue (one query). Unknown person / not employed here -> refused, and the refusal is
        recorded (outside the transaction, so it survives).
-    2. Insert the sign-in; the unique (person, venue, day) constraint turns a double tap or
-       a concurrent retry into "already signed in" with the existing record.
+    2. Insert the sign-in (ON CONFLICT DO NOTHING); the unique (person, venue, day)
+       constraint turns a double tap or a concurrent retry into "already signed in" with
+       the existing record.
     3. In the same transaction bump the venue's day rollup with one upsert, so the count is
        exact at every commit (the row lock serialises only sign-ins of the same venue).
     """
     id_number, phone = normalize_id_number(id_number), normalize_phone(phone)
     if len(id_number) != 18 or not phone:
         _refuse(venue=venue, reason=SignInRefusal.Reason.INVALID, source=source, ip=ip)
-    employment = (
-        Employment.objects.current().select_related("person")
-        .filter(venue=venue, person__id_number=id_number, person__phone=phone).first()
-    )
-    if employment is None:
+    # The hot path is hand-written SQL (three statements, no savepoint): it is the endpoint
+    # every employee of the city hits each morning; see README "Performance".
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP_SQL, [id_number, phone, venue.pk])
+        row = cursor.fetchone()
+    if row is None:
         person = Person.objects.filter(id_number=id_number, phone=phone).only("pk").first()
         reason = SignInRefusal.Reason.NOT_EMPLOYED if person else SignInRefusal.Reason.UNKNOWN
         _refuse(venue=venue, reason=reason, source=source, ip=ip, person=person)
-    assert employment is not None
+    assert row is not None
+    person = Person(pk=row[2], name=row[3], id_number=id_number, phone=phone)
+    employment = Employment(pk=row[0], person=person, venue=venue, status=row[1])
     now = timezone.now()
     day = timezone.localdate(now)
     dist = None
@@ -330,19 +369,34 @@ def signin_record(
     far = dist is not None and dist > FAR_FROM_VENUE_M
     before_training = employment.status == Employment.Status.PENDING
     signin = SignIn(
-        employment=employment, venue=venue, person=employment.person, day=day, at=now,
+        employment=employment, venue=venue, person=person, day=day, at=now,
         lat=None if lat is None else Decimal(str(lat)).quantize(Decimal("0.000001")),
         lng=None if lng is None else Decimal(str(lng)).quantize(Decimal("0.000001")),
         distance_m=dist, far_from_venue=far, before_training=before_training, source=source, ip=ip,
     )
-    try:
-        with transaction.atomic():
-            signin.save(force_insert=True)
-            with connection.cursor() as cursor:
-                cursor.execute(_ROLLUP_SQL, [venue.pk, day, int(far), int(before_training), False, now])
-    except IntegrityError:
-        existing = SignIn.objects.get(person_id=employment.person_id, venue=venue, day=day)
+    ops = connection.ops
+    at, d = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(day)
+    params = [employment.pk, venue.pk, person.pk, d, at, ops.adapt_decimalfield_value(signin.lat, 9, 6),
+              ops.adapt_decimalfield_value(signin.lng, 9, 6), dist, far, before_training, source, ip]
+    rollup = [venue.pk, d, int(far), int(before_training), False, at]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement, so one round trip and atomic without BEGIN/COMMIT: the rollup
+            # upsert reads the insert's RETURNING, so a repeat bumps nothing.
+            cursor.execute(_INSERT_AND_ROLLUP_SQL, params + rollup[2:5])
+            inserted = cursor.fetchone()
+        else:
+            with transaction.atomic():
+                cursor.execute(_INSERT_SQL, params)
+                inserted = cursor.fetchone()
+                if inserted is not None:
+                    cursor.execute(_ROLLUP_SQL, rollup)
+    if inserted is None:
+        existing = SignIn.objects.get(person_id=person.pk, venue=venue, day=day)
+        existing.employment, existing.person = employment, person
         return SignInResult(existing, False)
+    signin.pk = inserted[0]
+    signin._state.adding = False
     return SignInResult(signin, True)
 
 

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,10 @@ from .selectors import (
     employment_search,
     person_history_for_user,
     recent_signins_for,
+    refusals_today_for,
     today_signins_for,
     venue_days_series,
+    venue_for_signin,
     venue_headcount,
 )
 from .services import (
@@ -58,7 +60,9 @@ SEARCH_LIMIT = 100
 @never_cache
 def signin_page(request: HttpRequest, token: str) -> HttpResponse:
     """Where the poster's QR code lands: public, employees have no account."""
-    venue = get_object_or_404(Venue.objects.operating(), signin_token=token)
+    venue = venue_for_signin(token)
+    if venue is None:
+        raise Http404
     form = SignInForm(request.POST or None)
     result: dict[str, Any] | None = None
     status = 200
@@ -120,6 +124,8 @@ def employee_list(request: HttpRequest) -> HttpResponse:
         "status": request.GET.get("status", "current"), "venue_filter": request.GET.get("venue", ""),
         "statuses": Employment.Status.choices, "search_limit": SEARCH_LIMIT,
         "can_export": not request.user.is_partner,
+        # Partner departments (fire, culture) see no ID numbers at all, not even masked.
+        "hide_ids": request.user.is_partner,
     })
 
 
@@ -137,7 +143,7 @@ def employee_export(request: HttpRequest) -> HttpResponse:
          e.person.phone_masked, e.venue.name, e.position, e.get_status_display(), e.hired_on, e.left_on)
         for e in qs.iterator(chunk_size=500)
     )
-    headers = [_("Name"), _("ID number"), _("Gender"), _("Birth date"), _("Mobile phone"), _("Venue"),
+    headers = [_("Full name"), _("ID number"), _("Gender"), _("Birth date"), _("Mobile phone"), _("Venue"),
                _("Position"), _("Status"), _("Hired on"), _("Left on")]
     return xlsx_response("employees", headers, rows)
 
@@ -146,7 +152,7 @@ def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) 
     can_write = may_write_employees(request.user, employment.venue)
     return {
         "e": employment, "person": employment.person, "can_write": can_write,
-        "can_reveal": request.user.can_reveal_id_numbers,
+        "can_reveal": request.user.can_reveal_id_numbers, "hide_ids": request.user.is_partner,
         "history": person_history_for_user(request.user, employment.person),
         "signins": recent_signins_for(employment), "corrections": corrections_for(employment),
         "activate_form": ReasonForm(), "end_form": EndForm(), "correction_form": CorrectionForm(),
@@ -307,6 +313,7 @@ def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
     return render(request, "staff/venue_signins.html", {
         "venue": venue, "series": list(reversed(series)), "chart": bar_chart(series),
         "today": today_signins_for(venue), "headcount": venue_headcount(venue), "form": form,
+        "refusals": refusals_today_for(venue),
         "can_write": can_write,
     })
 

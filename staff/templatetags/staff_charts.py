@@ -18,3 +18,10 @@ def evidence_chart(evidence: dict[str, Any]) -> dict[str, Any] | None:
     baseline = evidence.get("baseline") or []
     flagged = {date.fromisoformat(d) for d in evidence.get("days", [])}
     return bar_chart(series, baseline=(sum(baseline) / len(baseline)) if baseline else None, highlight=flagged)
+
+
+@register.simple_tag
+def evidence_rows(evidence: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
+    """(day, observed, baseline) for each flagged day of a sign-in alert."""
+    return list(zip(evidence.get("days", []), evidence.get("observed", []), evidence.get("baseline", []),
+                    strict=False))

@@ -160,3 +160,18 @@ def test_command_runs_the_detector(venues):
     call_command("detect_signin_anomalies", "--date", ON.isoformat(), "--days", "2", stdout=out)
     assert '"flagged": 1' in out.getvalue()
     assert Alert.objects.get().evidence["direction"] == "rise"
+
+
+@pytest.mark.django_db
+def test_celery_task_runs_the_same_code(venues):
+    from staff.tasks import detect_signin_anomalies_task
+
+    _fill(venues["a"], lambda d: 6 if d in last(3) else weekly(d))
+    result = detect_signin_anomalies_task.delay(on=ON.isoformat()).get()
+    assert result["flagged"] == 1 and Alert.objects.filter(venue=venues["a"]).count() == 1
+
+
+def test_beat_schedule_has_the_nightly_detector():
+    from daodao.celery import app
+
+    assert app.conf.beat_schedule["staff-detect-signin-anomalies"]["task"] == "staff.detect_signin_anomalies"

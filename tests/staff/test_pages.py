@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -19,6 +20,8 @@ def test_list_is_scoped_and_masked(client_for, users, venues, employ):
     assert make_id(1) not in body and make_id(1)[:6] in body and make_phone(1) not in body
     body = client_for(users["manager_a2"]).get(reverse("staff:list")).content.decode()
     assert "张一" not in body
+    body = client_for(users["partner_a"]).get(reverse("staff:list")).content.decode()
+    assert "张一" in body and make_id(1)[:6] not in body  # partners see no ID numbers at all
 
 
 def test_list_query_count_is_constant(client_for, users, venues, employ, django_assert_max_num_queries):
@@ -153,3 +156,42 @@ def test_venue_panel_and_dashboard_panel(client_for, users, venues, employ):
     assert "staff-chart" in body
     body = client_for(users["officer_a"]).get(reverse("home")).content.decode()
     assert "staff/" in body
+
+
+def test_write_pages_answer_404_out_of_scope_and_403_read_only(client_for, users, venues, employ):
+    e = employ(venues["a"], 40)
+    urls = [reverse("staff:edit", args=[e.pk]), reverse("staff:new", args=[venues["a"].pk]),
+            reverse("staff:import", args=[venues["a"].pk])]
+    for url in urls:
+        assert client_for(users["officer_b"]).get(url).status_code == 404, url
+        assert client_for(users["manager_a2"]).get(url).status_code == 404, url
+        assert client_for(users["assoc_a"]).get(url).status_code == 403, url
+        assert client_for(users["manager_a"]).get(url).status_code == 200, url
+    for name in ("activate", "end", "correct"):
+        url = reverse(f"staff:{name}", args=[e.pk])
+        assert client_for(users["officer_b"]).post(url, {"reason": "x"}).status_code == 404
+        assert client_for(users["partner_a"]).post(url, {"reason": "x"}).status_code == 403
+
+
+def test_correction_is_a_separate_record(client_for, users, venues, employ):
+    from django.utils import timezone
+
+    from staff.models import SignIn, SignInCorrection
+
+    e = employ(venues["a"], 41)
+    r = signin_record(venue=venues["a"], id_number=make_id(41), phone=make_phone(41))
+    client = client_for(users["manager_a"])
+    client.post(reverse("staff:correct", args=[e.pk]),
+                {"day": timezone.localdate().isoformat(), "kind": "void", "reason": "代签"})
+    c = SignInCorrection.objects.get()
+    assert c.signin_id == r.signin.pk and c.reason == "代签" and SignIn.objects.count() == 1
+    assert AuditEvent.objects.filter(action="signin_correct").count() == 1
+
+
+def test_venue_signins_page_shows_refused_attempts(client_for, users, venues):
+    from staff.services import SignInRefused
+
+    with pytest.raises(SignInRefused):
+        signin_record(venue=venues["a"], id_number=make_id(50), phone=make_phone(50))
+    body = client_for(users["officer_a"]).get(reverse("staff:venue_signins", args=[venues["a"].pk])).content.decode()
+    assert "今日被拒签到" in body and "未登记人员 1" in body

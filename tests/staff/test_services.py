@@ -148,3 +148,14 @@ def test_rebuild_is_idempotent_and_keeps_closed_flags(users, venues, employ):
     venue_days_rebuild(since=vd.day, until=vd.day)
     vd.refresh_from_db()
     assert vd.signed_in == 2 and vd.closed and vd.closed_reason == "装修"
+
+
+def test_database_refuses_to_edit_or_delete_sign_ins(venues, employ):
+    from django.db import InternalError, connection
+
+    employ(venues["a"], 18)
+    signin_record(venue=venues["a"], id_number=make_id(18), phone=make_phone(18))
+    for sql in ("UPDATE staff_signin SET far_from_venue = true", "DELETE FROM staff_signin"):
+        with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql)
+    assert SignIn.objects.count() == 1

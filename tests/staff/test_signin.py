@@ -122,3 +122,13 @@ def test_concurrent_sign_ins_store_one_and_count_one(venues, employ):
     assert errors == []
     assert sorted(results) == [False] * 7 + [True]
     assert SignIn.objects.count() == 1 and VenueDay.objects.get().signed_in == 1
+
+
+def test_api_payload_matches_the_list_serializer(venues, employ, users, api_for):
+    from rest_framework.test import APIClient
+
+    employ(venues["a"], 11)
+    body = {"token": venues["a"].signin_token, "id_number": make_id(11), "phone": make_phone(11)}
+    created = APIClient().post("/api/v1/signins/", body, format="json").json()
+    listed = api_for(users["officer_a"]).get(f"/api/v1/signins/{created['id']}/").json()
+    assert created == listed
