@@ -27,4 +27,8 @@ app.conf.beat_schedule = {
     # Deadlines are local dates: an order is overdue from 00:00 after its deadline; hourly re-runs are no-ops.
     "inspections-flag-overdue-rectifications": {
         "task": "inspections.tasks.flag_overdue_rectifications", "schedule": crontab(minute=5)},
+    # 提醒补签: weekly notices per venue (keyed, so daily runs repeat nothing) and grace-period alerts.
+    "pledges-remind": {"task": "pledges.tasks.remind_pledges", "schedule": crontab(hour=8, minute=0)},
+    # Working before training, manager prevention course overdue, refreshers due.
+    "training-check": {"task": "training.tasks.check_training", "schedule": crontab(hour=8, minute=20)},
 }

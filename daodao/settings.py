@@ -47,6 +47,9 @@ PROJECT_APPS = [
     "alerts",
     "staff",
     "inspections",
+    "notices",
+    "pledges",
+    "training",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",

@@ -7,8 +7,10 @@ from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
 from inspections import api as inspections_api
+from pledges import views as pledges_views
 from staff import api as staff_api
 from staff import views as staff_views
+from training import views as training_views
 from venues import api as venues_api
 from venues import views as venues_views
 
@@ -35,9 +37,14 @@ urlpatterns = [
     path("venues/", include("venues.urls")),
     path("alerts/", include("alerts.urls")),
     path("inspections/", include("inspections.urls")),
+    path("notices/", include("notices.urls")),
+    path("pledges/", include("pledges.urls")),
+    path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
     # The venue poster's QR code: public, reached by employees without an account.
     path("s/<str:token>/", staff_views.signin_page, name="signin"),
+    path("s/<str:token>/pledge/", pledges_views.employee_sign, name="employee_pledge"),
+    path("s/<str:token>/exam/", training_views.employee_exam, name="employee_exam"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

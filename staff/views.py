@@ -329,3 +329,33 @@ def venue_reopen(request: HttpRequest, venue_pk: int) -> HttpResponse:
         venue_day_reopen(venue=venue, day=form.cleaned_data["day"], by=request.user, request=request)
         messages.success(request, _("Day reopened."))
     return redirect("staff:venue_signins", venue_pk=venue.pk)
+
+
+# --- Employee identification for the venue's QR pages (pledge, exam) --------------
+
+def employee_identify(request: HttpRequest, venue: Venue, purpose: str) -> tuple[Any, HttpResponse | None]:
+    """Return (employment, None) once identified, or (None, the identification page)."""
+    from .employee_session import employee_current, employee_remember
+    from .selectors import employment_identify
+
+    current = employee_current(request, venue)
+    if current is not None:
+        return current, None
+    form = SignInForm(request.POST or None)
+    message, status = "", 200
+    if request.method == "POST" and "id_number" in request.POST:
+        ip = client_ip(request)
+        if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
+            message, status = _("Too many attempts. Please wait a few minutes."), 429
+        elif form.is_valid():
+            employment = employment_identify(venue=venue, id_number=form.cleaned_data["id_number"],
+                                             phone=form.cleaned_data["phone"])
+            if employment is not None:
+                employee_remember(request, employment)
+                return employment, None
+            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            message = _("No current employee of this venue has this ID number and phone.")
+        else:
+            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+    return None, render(request, "staff/employee_identify.html",
+                        {"venue": venue, "form": form, "message": message, "purpose": purpose}, status=status)

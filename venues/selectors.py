@@ -45,3 +45,8 @@ def venue_counts_for_user(user: Any) -> dict[str, Any]:
         "by_status": [(label, by_status.get(value, 0)) for value, label in Venue.Status.choices],
         "by_type": [(label, by_type[value]) for value, label in Venue.Type.choices if by_type.get(value)],
     }
+
+
+def venue_by_signin_token(token: str) -> Venue:
+    """The operating venue behind a poster's QR code (public pages: no user scope), or 404."""
+    return get_object_or_404(Venue.objects.operating(), signin_token=token)

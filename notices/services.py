@@ -1,0 +1,60 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notice
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    user_id: int
+    dedupe_key: str
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    venue_id: int | None = None
+
+
+def notices_send(*, specs: list[NoticeSpec], email: bool = True) -> int:
+    """Create the notices not sent before (by user and key) and e-mail those users who have an address.
+
+    1. Read which (user, key) pairs exist already (one query).
+    2. Insert the rest in one bulk insert; the unique constraint stops a concurrent run
+       (ignore_conflicts), so nothing is ever sent twice.
+    3. E-mail only what this run inserted, through Django's mail backend, after commit.
+    Returns how many notices were created.
+    """
+    if not specs:
+        return 0
+    from accounts.models import User
+
+    users = {s.user_id for s in specs}
+    keys = {s.dedupe_key for s in specs}
+    existing = set(Notice.objects.filter(user_id__in=users, dedupe_key__in=keys).values_list("user_id", "dedupe_key"))
+    fresh = {(s.user_id, s.dedupe_key): s for s in specs if (s.user_id, s.dedupe_key) not in existing}
+    if not fresh:
+        return 0
+    with transaction.atomic():
+        Notice.objects.bulk_create(
+            [Notice(user_id=s.user_id, venue_id=s.venue_id, kind=s.kind, title=s.title[:200], body=s.body,
+                    link=s.link, dedupe_key=s.dedupe_key[:120]) for s in fresh.values()],
+            ignore_conflicts=True,
+        )
+        if email:
+            addresses = dict(User.objects.filter(pk__in={u for u, _k in fresh}, is_active=True)
+                             .exclude(email="").values_list("pk", "email"))
+            messages = [(s.title, f"{s.body}\n\n{s.link}".strip(), settings.DEFAULT_FROM_EMAIL, [addresses[s.user_id]])
+                        for s in fresh.values() if s.user_id in addresses]
+            if messages:
+                transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+                Notice.objects.filter(user_id__in=[u for u, _k in fresh if u in addresses],
+                                      dedupe_key__in=[k for _u, k in fresh], emailed=False).update(emailed=True)
+    return len(fresh)
+
+
+def notice_mark_read(*, user_id: int, notice_id: int) -> None:
+    Notice.objects.filter(pk=notice_id, user_id=user_id, read_at__isnull=True).update(read_at=timezone.now())

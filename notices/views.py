@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .services import notice_mark_read
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the notice's own user can mark it; anything else silently changes nothing."""
+    notice_mark_read(user_id=request.user.pk, notice_id=pk)
+    nxt = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = "/"
+    return redirect(nxt)

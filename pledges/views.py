@@ -1,0 +1,147 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from audit.services import audit_record
+from daodao.excel import xlsx_response
+from daodao.identifiers import mask_id_number
+from staff.views import employee_identify
+from venues.selectors import venue_by_signin_token, venue_get_for_user
+
+from .forms import PublishForm, SignForm
+from .models import Kind, PledgeTemplate
+from .selectors import (
+    coverage_for_user,
+    employees_without_pledge_for_user,
+    pledge_get_for_user,
+    venue_status,
+)
+from .services import pledge_sign, pledge_template_publish, template_current
+
+
+def _officer_or_association(request: HttpRequest) -> None:
+    u = request.user
+    if not (u.is_police or u.is_association or u.is_system_admin):
+        raise Http404
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    _officer_or_association(request)
+    venues = list(coverage_for_user(request.user))
+    missing = list(employees_without_pledge_for_user(request.user)[:300])
+    return render(request, "pledges/coverage.html", {
+        "venues": venues, "without_venue_pledge": [v for v in venues if not v.venue_pledge_ok],
+        "missing": missing,
+    })
+
+
+@login_required
+def coverage_export(request: HttpRequest, what: str) -> HttpResponse:
+    _officer_or_association(request)
+    if what == "venues":
+        rows = [(v.name, v.station.name, _("yes") if v.venue_pledge_ok else _("no"), v.staff_count, v.covered_count)
+                for v in coverage_for_user(request.user)]
+        headers = [_("Venue"), _("Police station"), _("Venue pledge valid"), _("Current staff"),
+                   _("Staff with a valid pledge")]
+    elif what == "employees":
+        rows = [(e.venue.name, e.person.name, mask_id_number(e.person.id_number), e.get_status_display(), e.hired_on)
+                for e in employees_without_pledge_for_user(request.user).iterator(chunk_size=500)]
+        headers = [_("Venue"), _("Name"), _("ID number"), _("Status"), _("Hired on")]
+    else:
+        raise Http404
+    audit_record(action="export", request=request, detail={"what": f"pledge_coverage_{what}", "rows": len(rows)})
+    return xlsx_response(f"pledges-{what}", headers, rows)
+
+
+@login_required
+def venue(request: HttpRequest, pk: int) -> HttpResponse:
+    """A venue's pledges: the manager signs the venue pledge here."""
+    v = venue_get_for_user(request.user, pk)
+    form = SignForm(request.POST or None)
+    template = template_current(Kind.VENUE)
+    if request.method == "POST":
+        if not request.user.is_manager:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                pledge = pledge_sign(kind=Kind.VENUE, venue=v, user=request.user, request=request,
+                                     typed_name=form.cleaned_data["typed_name"],
+                                     consent=form.cleaned_data["consent"], signature=form.cleaned_data["signature"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The venue pledge is signed."))
+                return redirect("pledges:detail", pk=pledge.pk)
+    return render(request, "pledges/venue.html", {
+        "venue": v, "status": venue_status(v), "template": template, "form": form,
+        "signatures": v.pledges.select_related("template").order_by("-signed_at")[:50],
+        "can_sign": request.user.is_manager and template is not None,
+    })
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable signed pledge, for the paper file."""
+    pledge = pledge_get_for_user(request.user, pk)
+    return render(request, "pledges/detail.html", {"pledge": pledge})
+
+
+@login_required
+def templates(request: HttpRequest) -> HttpResponse:
+    _officer_or_association(request)
+    user = request.user
+    can_publish = user.is_system_admin or (user.is_police and user.department == "narcotics")
+    form = PublishForm(request.POST or None)
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                pledge_template_publish(by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Published. Earlier signatures stay valid until their term ends."))
+                return redirect("pledges:templates")
+    return render(request, "pledges/templates.html", {
+        "versions": PledgeTemplate.objects.all(), "form": form, "can_publish": can_publish,
+    })
+
+
+@never_cache
+def employee_sign(request: HttpRequest, token: str) -> HttpResponse:
+    """The employee's pledge, reached from the venue's QR code."""
+    venue_obj = venue_by_signin_token(token)
+    employment, page = employee_identify(request, venue_obj, _("Employee responsibility pledge"))
+    if page is not None:
+        return page
+    template = template_current(Kind.EMPLOYEE)
+    status = _employee_status(employment)
+    form = SignForm(request.POST if "typed_name" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            pledge_sign(kind=Kind.EMPLOYEE, venue=venue_obj, employment=employment, request=request,
+                        typed_name=form.cleaned_data["typed_name"], consent=form.cleaned_data["consent"],
+                        signature=form.cleaned_data["signature"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "pledges/employee_done.html", {"venue": venue_obj, "employment": employment,
+                                                                   "token": token})
+    return render(request, "pledges/employee_sign.html", {
+        "venue": venue_obj, "employment": employment, "template": template, "form": form, "status": status,
+        "token": token,
+    })
+
+
+def _employee_status(employment: Any) -> Any:
+    return employment.person.pledges.filter(kind=Kind.EMPLOYEE, venue=employment.venue,
+                                            valid_until__gte=timezone.localdate()).first()
