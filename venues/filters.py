@@ -22,10 +22,22 @@ class VenueFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Venue.Type.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Venue.Status.choices)
     station = django_filters.ModelChoiceFilter(label=_("Police station"), queryset=_stations)
+    # Star tier and monthly colour come from ratings' current-standing table (one join, no per-row work).
+    tier = django_filters.ChoiceFilter(label=_("Star tier"), field_name="standing__tier",
+                                       choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (0, "—")])
+    colour = django_filters.ChoiceFilter(label=_("Colour"), field_name="standing__colour",
+                                         choices=[("green", _("Green")), ("yellow", _("Yellow")), ("red", _("Red"))])
+    sort = django_filters.OrderingFilter(label=_("Sort"), fields=(("standing__tier", "tier"),
+                                                                  ("standing__score", "score"),
+                                                                  ("standing__colour", "colour"), ("name", "name")))
 
     class Meta:
         model = Venue
-        fields = ["q", "type", "status", "station"]
+        fields = ["q", "type", "status", "station", "tier", "colour"]
+
+    @property
+    def qs(self) -> QuerySet[Venue]:
+        return super().qs.select_related("standing")
 
     def search(self, queryset: QuerySet[Venue], name: str, value: str) -> QuerySet[Venue]:
         value = value.strip()
