@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -118,7 +118,7 @@ def test_plan_creator_hook(client_for: Any, users: Any, venues: Any, rated: Any)
     finally:
         sources.unregister_plan_creator()
     assert [p["venue"] for p in planned] == [venues["a"]]
-    assert planned[0]["by"] == users["officer_a"] and planned[0]["due_on"] >= date.today() - timedelta(days=1)
+    assert planned[0]["by"] == users["officer_a"] and planned[0]["due_on"] >= timezone.localdate() - timedelta(days=1)
 
 
 def test_list_pages_query_counts(client_for: Any, users: Any, venues: Any, tree: Any, rated: Any,
