@@ -251,3 +251,12 @@ class UndercoverVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue_id} {self.scheduled_on}"
+
+
+# Labels of the venue list's star/colour filter (venues/filters.py), translated in this app's catalogue.
+TIER_LABEL = _("Star tier")
+COLOUR_LABEL = _("Colour")
+SORT_LABEL = _("Sort")
+SORT_FIELDS = {"tier": _("Star tier"), "score": _("Score"), "colour": _("Colour"), "name": _("Name")}
+# django-filter's OrderingFilter label for descending options (no zh_Hans in its own catalogue).
+DESCENDING_LABEL = _("%s (descending)")

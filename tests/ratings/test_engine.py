@@ -79,9 +79,10 @@ def test_confirmed_signin_alerts_count_dismissed_do_not(venues: Any) -> None:
     va = venues["a"]
     for i, status in enumerate(["handled", "closed", "dismissed", "open"]):
         a = Alert.objects.create(venue=va, kind=f"signin_test{i}", severity=2, status=status, title=f"t{i}",
-                                 dismiss_reason="false alarm" if status == "dismissed" else "",
+                                 dismiss_reason=("false alarm" if status == "dismissed" else ""),
                                  last_raised_at=timezone.now())
-        Alert.objects.filter(pk=a.pk).update(first_raised_at=datetime(2026, 8, 2, 0, 30, tzinfo=timezone.get_current_timezone()))
+        raised = datetime(2026, 8, 2, 0, 30, tzinfo=timezone.get_current_timezone())
+        Alert.objects.filter(pk=a.pk).update(first_raised_at=raised)
     res = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END)[va.pk]
     assert [line.rule_code for line in res.lines] == ["signin_anomaly_confirmed"] * 2
     assert res.total == D(6)
