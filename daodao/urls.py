@@ -10,6 +10,7 @@ from inspections import api as inspections_api
 from pledges import views as pledges_views
 from staff import api as staff_api
 from staff import views as staff_views
+from training import api as training_api
 from training import views as training_views
 from venues import api as venues_api
 from venues import views as venues_views
@@ -25,6 +26,9 @@ router.register("rectifications", inspections_api.RectificationViewSet, basename
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("exams/papers/", training_api.PaperList.as_view(), name="api-exam-papers"),
+    path("exams/attempts/", training_api.AttemptStart.as_view(), name="api-exam-start"),
+    path("exams/attempts/<int:pk>/answers/", training_api.AttemptAnswers.as_view(), name="api-exam-answers"),
     *router.urls,
 ]
 

@@ -114,7 +114,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def reports_export(request: HttpRequest, what: str) -> HttpResponse:
     _reports_allowed(request)
     if what == "venues":
-        headers = [_("Venue"), _("Police station"), _("Attempts"), _("Passed"), _("Pass rate %")]
+        headers = [_("Venue"), _("Police station"), _("Attempts"), _("Passed"), _("Pass rate")]
         rows = [(v.name, v.station.name, v.n_attempts, v.passes, round(100 * v.passes / v.n_attempts))
                 for v in pass_rates_by_venue(request.user)]
     elif what == "pending":
@@ -122,7 +122,7 @@ def reports_export(request: HttpRequest, what: str) -> HttpResponse:
         rows = [(e.venue.name, e.person.name, mask_id_number(e.person.id_number), e.hired_on, e.days_worked)
                 for e in pending_training(request.user)]
     elif what == "questions":
-        headers = [_("Question"), _("Answers"), _("Correct %")]
+        headers = [_("Question"), _("Answers"), _("Correct rate")]
         rows = [(q.text, q.answered, q.correct_rate) for q in hardest_questions(request.user, limit=100)]
     else:
         raise Http404

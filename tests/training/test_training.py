@@ -157,3 +157,30 @@ def test_import_page(client_for, users, bank):
     resp = client_for(users["assoc_a"]).post(reverse("training:import"),
                                              {"file": SimpleUploadedFile("q.csv", csv, content_type="text/csv")})
     assert resp.status_code == 200 and Question.objects.filter(text="吸毒违法。").exists()
+
+
+def test_exam_api_for_an_employee(bank, venues, newcomer):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    assert api.get("/api/v1/exams/papers/").status_code == 200
+    wrong = api.post("/api/v1/exams/attempts/", {"venue_token": venues["a"].signin_token,
+                                                 "id_number": "11010519491231002X", "phone": "13900000009"},
+                     format="json")
+    assert wrong.status_code == 403
+    start = api.post("/api/v1/exams/attempts/", {"venue_token": venues["a"].signin_token,
+                                                 "id_number": "11010519491231002X", "phone": "13900000002"},
+                     format="json")
+    assert start.status_code == 201
+    data = start.json()
+    assert len(data["questions"]) == 20 and "answer" not in str(data["questions"][0])
+    attempt = Attempt.objects.get(pk=data["attempt"])
+    forged = api.post(f"/api/v1/exams/attempts/{attempt.pk}/answers/",
+                      {"token": "forged", "answers": right_answers(attempt)}, format="json")
+    assert forged.status_code == 404
+    done = api.post(f"/api/v1/exams/attempts/{attempt.pk}/answers/",
+                    {"token": data["token"], "answers": right_answers(attempt)}, format="json")
+    assert done.status_code == 200 and done.json()["passed"] is True
+    again = api.post(f"/api/v1/exams/attempts/{attempt.pk}/answers/",
+                     {"token": data["token"], "answers": right_answers(attempt)}, format="json")
+    assert again.status_code == 400
