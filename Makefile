@@ -24,7 +24,8 @@ install: $(STAMP)
 # no REDIS_URL (Celery tasks then run eagerly in-process).
 demo: install
 	env -u DATABASE_URL -u REDIS_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL -u REDIS_URL DEBUG=1 $(BIN)/python manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
+		$(BIN)/python manage.py seed_demo
 	@echo "DaoDao demo on http://$(HOST):$(PORT)/ : log in as officer_yc / Daodao@2026 (README lists every account)"
 	env -u DATABASE_URL -u REDIS_URL DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -35,3 +35,26 @@ class SystemAdminReadOnly(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class AssociationAdmin(admin.ModelAdmin):
+    """Shared records the association keeps in the admin (study material, the question bank)."""
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        u = request.user
+        return bool(u.is_active and u.is_staff and (u.is_system_admin or u.is_association))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -33,3 +33,38 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     return value if isinstance(value, int | float | str) or hasattr(value, "isoformat") else str(value)
+
+
+MAX_IMPORT_ROWS = 5000
+
+
+def read_table(upload: Any) -> list[dict[str, str]]:
+    """Rows of an uploaded .xlsx or .csv file as dicts keyed by the (lower-cased) header row."""
+    import csv
+    import io
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+    from openpyxl import load_workbook
+
+    name = getattr(upload, "name", "").lower()
+    if name.endswith(".csv"):
+        text = upload.read().decode("utf-8-sig", errors="replace")
+        raw = list(csv.reader(io.StringIO(text)))
+    elif name.endswith(".xlsx"):
+        try:
+            ws = load_workbook(upload, read_only=True, data_only=True).active
+        except Exception as exc:  # openpyxl raises many kinds on a broken file
+            raise ValidationError(_("The file is not a readable Excel workbook.")) from exc
+        raw = [list(r) for r in ws.iter_rows(values_only=True)]
+    else:
+        raise ValidationError(_("Upload an Excel (.xlsx) or CSV file."))
+    if len(raw) > MAX_IMPORT_ROWS + 1:
+        raise ValidationError(_("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})
+    if not raw:
+        return []
+    header = [str(h or "").strip().lower() for h in raw[0]]
+    return [
+        {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(row) if i < len(header) and header[i]}
+        for row in raw[1:] if any(v not in (None, "") for v in row)
+    ]

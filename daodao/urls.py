@@ -12,6 +12,7 @@ from ratings import api as ratings_api
 from ratings import views as ratings_views
 from staff import api as staff_api
 from staff import views as staff_views
+from training import api as training_api
 from training import views as training_views
 from venues import api as venues_api
 from venues import views as venues_views
@@ -29,6 +30,9 @@ router.register("supervision/due", ratings_api.DueViewSet, basename="supervision
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("exams/papers/", training_api.PaperList.as_view(), name="api-exam-papers"),
+    path("exams/attempts/", training_api.AttemptStart.as_view(), name="api-exam-start"),
+    path("exams/attempts/<int:pk>/answers/", training_api.AttemptAnswers.as_view(), name="api-exam-answers"),
     *router.urls,
 ]
 

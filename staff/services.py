@@ -201,13 +201,20 @@ def employees_import(*, by: User, venue: Venue, rows: list[tuple[int, dict[str, 
     return created
 
 
-def employment_activate(*, employment: Employment, by: User, reason: str,
+def employment_activate(*, employment: Employment, by: User | None, reason: str,
                         request: HttpRequest | None = None) -> Employment:
-    """pending -> active. The one place activation happens (the onboarding-exam gate goes here).
+    """pending -> active. The one place activation happens.
 
-    Claimed with a conditional UPDATE, so two concurrent activations cannot both count.
+    The onboarding gate: nobody may activate an employee who has not passed the anti-drug
+    exam (``by=None`` is the exam itself activating on a pass). Claimed with a
+    conditional UPDATE, so two concurrent activations cannot both count.
     """
-    _check_may_write(by, employment.venue)
+    from training.services import person_has_passed_onboarding
+
+    if by is not None:
+        _check_may_write(by, employment.venue)
+    if not person_has_passed_onboarding(employment.person_id):
+        raise ValidationError(_("The employee must pass the onboarding anti-drug exam before starting work."))
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the employee may start work (e.g. exam passed).")})

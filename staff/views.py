@@ -196,7 +196,9 @@ def employee_new(request: HttpRequest, venue_pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Employee registered. They can sign in from today."))
+            messages.success(request, _(
+                "Employee registered. Next, on their phone through the venue QR code: sign the pledge and pass "
+                "the anti-drug exam; they start work once it is passed."))
             return redirect("staff:detail", pk=employment.pk)
     return render(request, "staff/form.html", {"form": form, "venue": venue, "e": None})
 

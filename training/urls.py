@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "training"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.reports, name="reports"),
+    path("export/<str:what>/", views.reports_export, name="export"),
+    path("questions/import/", views.questions_upload, name="import"),
+    path("manager-exam/", views.manager_exam, name="manager_exam"),
+]

@@ -5,9 +5,10 @@
   if (!canvas) return;
   var input = document.querySelector("input[name=signature]");
   var ctx = canvas.getContext("2d");
-  var drawing = false, drawn = false;
+  var drawing = false, drawn = false, width = 0;
   function fit() {
     var ratio = window.devicePixelRatio || 1, rect = canvas.getBoundingClientRect();
+    width = rect.width;
     canvas.width = rect.width * ratio; canvas.height = rect.height * ratio;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.lineWidth = 2.5; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.strokeStyle = "#111";
@@ -26,6 +27,10 @@
   canvas.addEventListener("pointercancel", end);
   var clear = document.querySelector("[data-signature-clear]");
   if (clear) clear.addEventListener("click", function (e) { e.preventDefault(); fit(); });
-  window.addEventListener("resize", fit);
+  // Phones resize the viewport when the keyboard opens (typing the name after signing):
+  // only a change of the canvas's own width needs a new, empty pad.
+  window.addEventListener("resize", function () {
+    if (canvas.getBoundingClientRect().width !== width) fit();
+  });
   fit();
 })();

@@ -103,6 +103,13 @@ def test_edit_and_activate_and_end(client_for, users, venues, employ):
     assert client_for(users["partner_a"]).post(reverse("staff:activate", args=[e.pk]),
                                                {"reason": "x"}).status_code == 403
     client = client_for(users["manager_a"])
+    # The onboarding gate: no activation before the exam is passed.
+    client.post(reverse("staff:activate", args=[e.pk]), {"reason": "考试通过"})
+    e.refresh_from_db()
+    assert e.status == "pending"
+    from tests.training.conftest import pass_onboarding
+
+    pass_onboarding(e.person, activate=False)
     client.post(reverse("staff:activate", args=[e.pk]), {"reason": "考试通过"})
     e.refresh_from_db()
     assert e.status == "active"

@@ -76,7 +76,12 @@ def test_database_requires_left_on_iff_left(users, venues, employ):
 
 
 def test_activate_is_audited_and_only_once(users, venues, employ):
+    from tests.training.conftest import pass_onboarding
+
     e = employ(venues["a"], 8, active=False)
+    with pytest.raises(ValidationError, match="onboarding|上岗"):
+        employment_activate(employment=e, by=users["officer_a"], reason="no exam yet")
+    pass_onboarding(e.person, activate=False)
     employment_activate(employment=e, by=users["officer_a"], reason="exam passed")
     assert e.status == Employment.Status.ACTIVE and e.activated_at is not None
     with pytest.raises(ValidationError):

@@ -1,0 +1,73 @@
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from staff.models import Employment, SignIn
+from venues.models import Venue
+
+from .models import Attempt, AttemptAnswer, Paper, Question
+
+
+def passed_onboarding(person_ref: Any = None) -> Any:
+    return Attempt.objects.filter(person=person_ref if person_ref is not None else OuterRef("person"), passed=True,
+                                  paper__code__in=[Paper.Code.ONBOARDING, Paper.Code.REFRESHER])
+
+
+def pass_rates_by_venue(user: Any) -> QuerySet[Venue]:
+    """Submitted attempts and passes per venue in scope (one grouped query)."""
+    return (Venue.objects.visible_to(user)
+            .annotate(n_attempts=Count("attempts", filter=Q(attempts__submitted_at__isnull=False)),
+                      passes=Count("attempts", filter=Q(attempts__passed=True)))
+            .filter(n_attempts__gt=0).select_related("station").order_by("name"))
+
+
+def pass_rates_by_district(user: Any) -> list[dict[str, Any]]:
+    rows = (Attempt.objects.visible_to(user).filter(submitted_at__isnull=False)
+            .values("venue__station__parent__name")
+            .annotate(attempts=Count("id"), passes=Count("id", filter=Q(passed=True)), avg=Avg("score"))
+            .order_by("venue__station__parent__name"))
+    return [{"district": r["venue__station__parent__name"], "attempts": r["attempts"], "passes": r["passes"],
+             "rate": round(100 * r["passes"] / r["attempts"]) if r["attempts"] else 0, "avg": r["avg"]}
+            for r in rows]
+
+
+def hardest_questions(user: Any, limit: int = 10, min_answers: int = 5) -> list[Question]:
+    """Questions with the lowest correct rate among answers given in the user's scope."""
+    # One grouped query over the bank (hundreds of rows), ranked in Python.
+    stats = (AttemptAnswer.objects.filter(attempt__in=Attempt.objects.visible_to(user).values("pk"))
+             .values("question").annotate(n=Count("id"), right=Count("id", filter=Q(correct=True)))
+             .filter(n__gte=min_answers))
+    ranked = sorted(stats, key=lambda r: (r["right"] / r["n"], -r["n"]))[:limit]
+    by_id = {row["question"]: {**row, "rate": row["right"] / row["n"]} for row in ranked}
+    questions = Question.objects.in_bulk(list(by_id))
+    result = []
+    for qid, row in by_id.items():
+        q = questions[qid]
+        q.answered, q.correct_rate = row["n"], round(100 * row["rate"])
+        result.append(q)
+    return result
+
+
+def pending_training(user: Any) -> QuerySet[Employment]:
+    """Current employees who have not passed the onboarding exam, with the days they signed in anyway."""
+    return (Employment.objects.visible_to(user).filter(status=Employment.Status.PENDING)
+            .annotate(days_worked=Count("signins", distinct=True))
+            .select_related("person", "venue").order_by("venue__name", "person__name"))
+
+
+def venue_panel_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+    if request.user.is_partner:
+        return None
+    today = timezone.localdate()
+    pending = list(Employment.objects.filter(venue=venue, status=Employment.Status.PENDING)
+                   .select_related("person").annotate(
+                       today=Exists(SignIn.objects.filter(employment=OuterRef("pk"), day=today)))
+                   .order_by("person__name"))
+    manager_passed = None
+    if request.user.is_manager:
+        manager_passed = Attempt.objects.filter(user=request.user, paper__code=Paper.Code.MANAGER,
+                                                passed=True).exists()
+    return {"venue": venue, "pending": pending, "working_today": [e for e in pending if e.today],
+            "manager_passed": manager_passed, "is_manager": request.user.is_manager}
