@@ -17,6 +17,7 @@ from training import views as training_views
 from venues import api as venues_api
 from venues import views as venues_views
 
+from . import uploads
 from .api import ApiDocsView, TokenView
 
 router = DefaultRouter()
@@ -64,7 +65,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files: login required, never a public directory (see daodao/uploads.py).
+urlpatterns.append(path(settings.MEDIA_URL.strip("/") + "/<path:path>", uploads.media, name="media"))

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from daodao.uploads import RandomName
 from venues.models import Venue
 from venues.scoping import NOTHING, venue_scope
 
@@ -261,7 +262,7 @@ class ItemResult(models.Model):
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=4, choices=Result.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    photo = models.FileField(_("photo"), upload_to="inspections/items/%Y/%m/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=RandomName("inspections/items"), blank=True)
 
     class Meta:
         constraints = [
@@ -299,7 +300,7 @@ class Finding(models.Model):
     item = models.ForeignKey(ChecklistItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     description = models.CharField(_("description"), max_length=300)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
-    photo = models.FileField(_("photo"), upload_to="inspections/findings/%Y/%m/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=RandomName("inspections/findings"), blank=True)
     found_on = models.DateField(_("found on"))
     addressed_at = models.DateTimeField(_("addressed at"), null=True, blank=True)
     addressed_note = models.CharField(_("how it was addressed"), max_length=300, blank=True)
@@ -432,7 +433,7 @@ class RectificationEvent(models.Model):
 
 class EvidencePhoto(models.Model):
     event = models.ForeignKey(RectificationEvent, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("photo"), upload_to="inspections/evidence/%Y/%m/")
+    file = models.FileField(_("photo"), upload_to=RandomName("inspections/evidence"))
 
     def __str__(self) -> str:
         return self.file.name
@@ -464,7 +465,7 @@ class Interview(models.Model):
     held_on = models.DateField(_("held on"))
     summary = models.TextField(_("summary"))
     commitments = models.TextField(_("commitments"), blank=True)
-    signed_note = models.FileField(_("signed note"), upload_to="inspections/interviews/%Y/", blank=True)
+    signed_note = models.FileField(_("signed note"), upload_to=RandomName("inspections/interviews"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from daodao.uploads import RandomName
 from venues.scoping import venue_scope
 
 
@@ -78,7 +79,7 @@ class Pledge(models.Model):
     signer_name = models.CharField(_("signed by"), max_length=50)
     title_signed = models.CharField(_("title"), max_length=100)
     text_signed = models.TextField(_("text signed"))
-    signature = models.FileField(_("handwritten signature"), upload_to="pledges/signatures/%Y/%m/")
+    signature = models.FileField(_("handwritten signature"), upload_to=RandomName("pledges/signatures"))
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
     valid_until = models.DateField(_("valid until"))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from daodao.identifiers import mask_id_number, mask_phone, validate_id_number, validate_mobile
+from daodao.uploads import RandomName
 from venues.models import Venue
 from venues.scoping import venue_scope
 
@@ -35,7 +36,7 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
     # Pillow is not a dependency, so a plain file rather than an ImageField.
-    photo = models.FileField(_("photo"), upload_to="staff/photos/%Y/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=RandomName("staff/photos"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

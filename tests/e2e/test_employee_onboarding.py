@@ -18,6 +18,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def bank(db):
+    # Transactional tests flush the database, data migrations included: put back what they installed.
+    import importlib
+
+    from pledges.models import PledgeTemplate
+
+    texts = importlib.import_module("pledges.migrations.0002_default_texts_and_immutability")
+    defaults = [("venue", "娱乐服务场所禁毒责任状", texts.VENUE), ("employee", "从业人员禁毒责任状", texts.EMPLOYEE)]
+    for kind, title, body in defaults:
+        if not PledgeTemplate.objects.filter(kind=kind).exists():
+            PledgeTemplate.objects.create(kind=kind, version=1, title=title, body=body, term_days=365)
     Question.objects.bulk_create([
         Question(category=c, qtype=t, text=q, options=[{"key": "ABCD"[i], "text": o} for i, o in enumerate(opts)],
                  answer=sorted(a), explanation=e) for c, t, q, opts, a, e in BANK])
