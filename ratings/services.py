@@ -365,8 +365,10 @@ def standings_refresh(*, today: date | None = None, venue_ids: list[int] | None 
                .select_related("rule_set")}
     colours = dict(MonthlyGrade.objects.filter(month=today.replace(day=1), venue_id__in=ids)
                    .values_list("venue_id", "colour"))
-    five = [v for v, r in ratings.items() if r.tier == Tier.FIVE]
-    undercover = undercover_schedule(start=start, end=end, venue_ids=five, today=today)
+    # Five-star venues get one undercover visit per period instead of routine checks; non-star
+    # venues get one on top of their weekly inspections.
+    drawn = [v for v, r in ratings.items() if r.tier in (Tier.FIVE, Tier.NONE)]
+    undercover = undercover_schedule(start=start, end=end, venue_ids=drawn, today=today)
     last = sources.last_inspections(ids)
     last_uc = sources.last_inspections(ids, undercover=True)
     now = timezone.now()

@@ -138,3 +138,32 @@ def test_list_pages_query_counts(client_for: Any, users: Any, venues: Any, tree:
         assert api.get("/api/v1/ratings/").status_code == 200
     with django_assert_max_num_queries(15):
         assert api.get("/api/v1/supervision/due/").status_code == 200
+
+
+def test_plaque_superseded_and_expired(client: Any, venues: Any, rated: Any) -> None:
+    prev = rated["prev"]
+    assert "真实有效" in client.get(f"/r/{prev.plaque_token}/").content.decode()
+    older = Rating.objects.create(venue=venues["a"], period_start=prev.period_start - timedelta(days=92),
+                                  period_end=prev.period_start - timedelta(days=1), rule_set=prev.rule_set,
+                                  score=Decimal(95), tier=5, is_final=True, computed_at=timezone.now())
+    assert "已被新的评定取代" in client.get(f"/r/{older.plaque_token}/").content.decode()
+    venues["a"].status = "closed"
+    venues["a"].save()
+    assert "已过期" in client.get(f"/r/{prev.plaque_token}/").content.decode()
+
+
+def test_command_and_tasks_close_and_verify(venues: Any, users: Any) -> None:
+    from django.core.management import call_command
+
+    from ratings import tasks
+
+    today = timezone.localdate()
+    prev_start, _prev_end = quarter_of(quarter_of(today)[0] - timedelta(days=1))
+    services.adjustment_create(by=users["officer_a"], venue=venues["a"], occurred_on=prev_start,
+                               points=Decimal(7), reason="r")
+    assert tasks.close_periods()["closed"] == 3
+    assert tasks.close_periods()["closed"] == 0
+    assert Rating.objects.get(venue=venues["a"], period_start=prev_start).score == Decimal(93)
+    label = f"{prev_start.year}Q{(prev_start.month - 1) // 3 + 1}"
+    call_command("ratings", "verify", "--period", label)
+    assert tasks.refresh_standings()["standings"] == 3
