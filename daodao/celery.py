@@ -31,4 +31,8 @@ app.conf.beat_schedule = {
     "pledges-remind": {"task": "pledges.tasks.remind_pledges", "schedule": crontab(hour=8, minute=0)},
     # Working before training, manager prevention course overdue, refreshers due.
     "training-check": {"task": "training.tasks.check_training", "schedule": crontab(hour=8, minute=20)},
+    # Star ratings: provisional scores, monthly colour, schedule, current standings, "behind" alerts.
+    "ratings-refresh-standings": {"task": "ratings.refresh_standings", "schedule": crontab(hour=3, minute=0)},
+    # Freeze the quarter that ended and grade the month that ended; later runs are no-ops.
+    "ratings-close-periods": {"task": "ratings.close_periods", "schedule": crontab(hour=3, minute=30)},
 }

@@ -50,6 +50,7 @@ PROJECT_APPS = [
     "notices",
     "pledges",
     "training",
+    "ratings",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",

@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from alerts import api as alerts_api
 from inspections import api as inspections_api
 from pledges import views as pledges_views
+from ratings import api as ratings_api
+from ratings import views as ratings_views
 from staff import api as staff_api
 from staff import views as staff_views
 from training import api as training_api
@@ -24,6 +26,8 @@ router.register("alerts", alerts_api.AlertViewSet, basename="alert")
 router.register("signins", staff_api.SignInViewSet, basename="signin")
 router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
 router.register("rectifications", inspections_api.RectificationViewSet, basename="rectification")
+router.register("ratings", ratings_api.RatingViewSet, basename="rating")
+router.register("supervision/due", ratings_api.DueViewSet, basename="supervision-due")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -46,6 +50,9 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
+    path("ratings/", include("ratings.urls")),
+    # The rating plaque's QR code: public, shows only name, star level and validity.
+    path("r/<str:token>/", ratings_views.plaque_public, name="rating_plaque_public"),
     # The venue poster's QR code: public, reached by employees without an account.
     path("s/<str:token>/", staff_views.signin_page, name="signin"),
     path("s/<str:token>/pledge/", pledges_views.employee_sign, name="employee_pledge"),

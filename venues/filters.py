@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
+from ratings.models import COLOUR_LABEL, SORT_FIELDS, SORT_LABEL, TIER_LABEL, Colour, Tier
 
 from .models import Venue
 
@@ -22,10 +23,22 @@ class VenueFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Venue.Type.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Venue.Status.choices)
     station = django_filters.ModelChoiceFilter(label=_("Police station"), queryset=_stations)
+    # Star tier and monthly colour come from ratings' current-standing table (one join, no per-row work).
+    tier = django_filters.ChoiceFilter(label=TIER_LABEL, field_name="standing__tier", choices=Tier.choices)
+    colour = django_filters.ChoiceFilter(label=COLOUR_LABEL, field_name="standing__colour", choices=Colour.choices)
+    sort = django_filters.OrderingFilter(
+        label=SORT_LABEL, fields=(("standing__tier", "tier"), ("standing__score", "score"),
+                                  ("standing__colour", "colour"), ("name", "name")), field_labels={
+            "standing__tier": SORT_FIELDS["tier"], "standing__score": SORT_FIELDS["score"],
+            "standing__colour": SORT_FIELDS["colour"], "name": SORT_FIELDS["name"]})
 
     class Meta:
         model = Venue
-        fields = ["q", "type", "status", "station"]
+        fields = ["q", "type", "status", "station", "tier", "colour"]
+
+    @property
+    def qs(self) -> QuerySet[Venue]:
+        return super().qs.select_related("standing")
 
     def search(self, queryset: QuerySet[Venue], name: str, value: str) -> QuerySet[Venue]:
         value = value.strip()

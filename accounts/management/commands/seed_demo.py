@@ -7,7 +7,7 @@ from django.db import transaction
 
 # Each app that has demo data contributes a ``demo`` module with ``seed(ctx)``; they run
 # in this order, each adding what it made to ``ctx`` for the next.
-SEEDERS = ["venues.demo", "staff.demo", "training.demo", "inspections.demo", "pledges.demo"]
+SEEDERS = ["venues.demo", "staff.demo", "training.demo", "inspections.demo", "pledges.demo", "ratings.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,84 @@
+from typing import Any
+
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import Jurisdiction
+
+from . import selectors
+from .models import Deduction, Rating, Standing
+
+
+class DeductionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deduction
+        fields = ["rule_code", "occurred_on", "points", "source_type", "source_id", "description"]
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    deductions = DeductionSerializer(many=True, read_only=True)
+    tier_label = serializers.CharField(source="get_tier_display", read_only=True)
+    rule_set_version = serializers.IntegerField(source="rule_set.version", read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["id", "venue", "period_start", "period_end", "score", "tier", "tier_label", "is_final",
+                  "rule_set", "rule_set_version", "computed_at", "deductions"]
+
+
+class RatingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Ratings of the venues in scope, newest period first: current (provisional) and history
+    (frozen), each with its deductions. Filter with ?venue=<id>&final=true|false."""
+
+    serializer_class = RatingSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        qs = selectors.ratings_for_user(self.request.user).prefetch_related("deductions").order_by(
+            "-period_start", "venue_id")
+        venue = self.request.query_params.get("venue", "")
+        if venue.isdigit():
+            qs = qs.filter(venue_id=int(venue))
+        final = self.request.query_params.get("final")
+        if final in ("true", "false"):
+            qs = qs.filter(is_final=final == "true")
+        return qs
+
+
+class DueSerializer(serializers.ModelSerializer):
+    venue_name = serializers.CharField(source="venue.name", read_only=True)
+    station = serializers.IntegerField(source="venue.station_id", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Standing
+        fields = ["venue", "venue_name", "station", "score", "tier", "colour", "last_inspection_on",
+                  "next_due_on", "overdue"]
+
+    def get_overdue(self, obj: Standing) -> bool:
+        return obj.next_due_on < self.context["today"]
+
+
+class DueViewSet(viewsets.GenericViewSet):
+    """Inspections due (police only; others see an empty list), most urgent first. ?station=<id>."""
+
+    serializer_class = DueSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        if not selectors.is_police(user):
+            return Standing.objects.none()
+        station = None
+        sid = self.request.query_params.get("station", "")
+        if sid.isdigit():
+            station = Jurisdiction.objects.visible_to(user).filter(pk=int(sid)).first()
+        return selectors.due_list(user, station=station)
+
+    def list(self, request: Any) -> Response:
+        from django.utils import timezone
+
+        page = self.paginate_queryset(self.get_queryset())
+        ser = self.get_serializer(page, many=True, context={"today": timezone.localdate(), "request": request})
+        return self.get_paginated_response(ser.data)

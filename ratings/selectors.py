@@ -1,0 +1,104 @@
+"""Scoped reads. Everything rated hangs off a venue and goes through venue_scope."""
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from venues.models import Venue
+from venues.scoping import venue_scope
+
+from . import sources
+from .models import Colour, Deduction, ManualAdjustment, MonthlyGrade, Rating, Standing, Tier, UndercoverVisit
+from .periods import quarter_label
+from .rules import RULE_LABELS
+
+
+def is_police(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_police or user.is_system_admin))
+
+
+def ratings_for_user(user: Any) -> QuerySet[Rating]:
+    return Rating.objects.filter(venue_scope(user, "venue__")).select_related("venue", "rule_set")
+
+
+def standings_for_user(user: Any) -> QuerySet[Standing]:
+    return Standing.objects.filter(venue_scope(user, "venue__")).select_related("venue__station")
+
+
+def rating_get_for_user(user: Any, pk: int) -> Rating:
+    return get_object_or_404(ratings_for_user(user), pk=pk)
+
+
+def rule_label(code: str) -> Any:
+    return RULE_LABELS.get(code, code)
+
+
+def venue_panel_context(request: Any, venue: Venue) -> dict[str, Any] | None:
+    """Score, tier, colour, this period's deductions, history and (police only) next due."""
+    user = request.user
+    ratings = list(Rating.objects.filter(venue=venue).order_by("-period_start")[:8])
+    current = ratings[0] if ratings else None
+    deductions = list(Deduction.objects.filter(rating=current)) if current else []
+    for d in deductions:
+        d.label = rule_label(d.rule_code)
+    standing = Standing.objects.filter(venue=venue).first()
+    grades = list(MonthlyGrade.objects.filter(venue=venue).order_by("-month")[:6])
+    police = is_police(user)
+    return {
+        "venue": venue, "current": current, "history": ratings[1:], "deductions": deductions,
+        "period": quarter_label(current.period_start) if current else "", "standing": standing,
+        "grades": grades, "police": police,
+        "can_adjust": police and user.can_manage_venues,
+        "adjustments": list(ManualAdjustment.objects.filter(venue=venue)[:5]) if police else [],
+        "undercover": (UndercoverVisit.objects.filter(venue=venue, scheduled_on__gte=timezone.localdate())
+                       .order_by("scheduled_on").first()) if police else None,
+        "today": timezone.localdate(),
+    }
+
+
+def dashboard_context(request: Any) -> dict[str, Any] | None:
+    qs = standings_for_user(request.user)
+    tiers = {r["tier"]: r["n"] for r in qs.values("tier").annotate(n=Count("pk"))}
+    colours = {r["colour"]: r["n"] for r in qs.values("colour").annotate(n=Count("pk"))}
+    if not tiers:
+        return None
+    overdue = qs.filter(next_due_on__lt=timezone.localdate()).count() if is_police(request.user) else None
+    return {
+        "tiers": [(v, label, tiers.get(v, 0)) for v, label in reversed(Tier.choices)],
+        "colours": [(v, label, colours.get(v, 0)) for v, label in Colour.choices],
+        "overdue": overdue,
+    }
+
+
+def due_list(user: Any, *, station: Any = None, officer: Any = None) -> QuerySet[Standing]:
+    """Inspections due, most urgent first (earliest due date, then lowest tier). Police only.
+
+    ``officer``: the venues in that officer's area (their jurisdiction's subtree)."""
+    qs = standings_for_user(user).filter(venue__status=Venue.Status.OPERATING)
+    if station is not None:
+        qs = qs.filter(venue__station=station)
+    if officer is not None:
+        qs = qs.filter(venue_scope(officer, "venue__"))
+    return qs.order_by("next_due_on", "tier", "score", "venue__name")
+
+
+def rule_sources() -> dict[str, bool]:
+    return {code: code in sources.SOURCES for code in RULE_LABELS}
+
+
+def plaque_status(rating: Rating) -> str:
+    """"current" (the venue's latest closed period, still within the following period),
+    "superseded" (a newer closed rating exists) or "expired"."""
+    from datetime import timedelta
+
+    from .periods import quarter_of
+
+    newest = Rating.objects.filter(venue_id=rating.venue_id, is_final=True).order_by("-period_start").first()
+    if newest is None or newest.pk != rating.pk:
+        return "superseded"
+    _start, valid_until = quarter_of(rating.period_end + timedelta(days=1))
+    if rating.venue.status != Venue.Status.OPERATING or timezone.localdate() > valid_until:
+        return "expired"
+    return "current"

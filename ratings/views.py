@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Jurisdiction, User
+from daodao.qrcode import qr_svg
+from venues.models import Venue
+from venues.selectors import stations_for_user, venue_get_for_user
+
+from . import selectors, services, sources
+from .forms import AdjustmentForm, RuleSetForm
+from .models import Rating, RuleSet, Tier
+from .periods import quarter_label
+
+
+def _rules_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
+    user = request.user
+    if user.is_manager:
+        venue = Venue.objects.visible_to(user).select_related("station").first()
+        return venue.station if venue else None
+    visible = Jurisdiction.objects.visible_to(user)
+    if request.GET.get("jurisdiction", "").isdigit():
+        return get_object_or_404(visible, pk=int(request.GET["jurisdiction"]))
+    return user.jurisdiction or visible.filter(level=Jurisdiction.Level.CITY).first()
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The applicable rules: every user reads them (venues learn how to improve); narcotics
+    officers save a new version for their own jurisdiction."""
+    place = _rules_jurisdiction(request)
+    current = services.ruleset_for_jurisdiction(place) if place else None
+    user = request.user
+    can_edit = bool(place) and (user.is_system_admin or (user.is_police and user.department == "narcotics"
+                                                          and place.path.startswith(user.jurisdiction.path)))
+    form = RuleSetForm(request.POST or None, base=current) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            settings, rules = form.parsed()
+            try:
+                services.ruleset_new_version(by=user, jurisdiction=place, settings=settings, rules=rules,
+                                             note=form.cleaned_data["note"], request=request)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("New version saved. Scores move at the next recomputation."))
+                return redirect(f"{reverse('ratings:rules')}?jurisdiction={place.pk}")
+    rule_rows = []
+    if current:
+        for r in current.rules.all():
+            rule_rows.append({"rule": r, "has_source": r.code in sources.SOURCES})
+    versions = RuleSet.objects.filter(jurisdiction=current.jurisdiction).select_related("created_by")[:10] \
+        if current else []
+    return render(request, "ratings/rules.html", {
+        "place": place, "rule_set": current, "rule_rows": rule_rows, "form": form, "versions": versions,
+        "inherited": current is not None and place is not None and current.jurisdiction_id != place.pk,
+    })
+
+
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.is_police(user):
+        raise Http404
+    stations = stations_for_user(user)
+    station = None
+    if request.GET.get("station", "").isdigit():
+        station = get_object_or_404(stations, pk=int(request.GET["station"]))
+    officers = User.objects.filter(role=User.Role.POLICE, is_active=True).filter(
+        Q(jurisdiction__path__startswith=user.jurisdiction.path) if user.jurisdiction_id else Q())
+    officer = None
+    if request.GET.get("officer", "").isdigit():
+        officer = get_object_or_404(officers, pk=int(request.GET["officer"]))
+    qs = selectors.due_list(user, station=station, officer=officer)
+    creator = sources.plan_creator()
+    if request.method == "POST":
+        if creator is None or not user.can_manage_venues:
+            raise PermissionDenied
+        ids = [int(x) for x in request.POST.getlist("venue") if x.isdigit()]
+        picked = list(qs.filter(venue_id__in=ids))
+        assignee = officer or user
+        for st in picked:
+            kind = "undercover" if st.tier in (Tier.FIVE, Tier.NONE) else "routine"
+            creator(venue=st.venue, due_on=max(st.next_due_on, timezone.localdate()), inspection_type=kind,
+                    assignee=assignee, by=user)
+        messages.success(request, _("%(n)s inspections planned.") % {"n": len(picked)})
+        return redirect(request.get_full_path())
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(request, "ratings/due.html", {
+        "page": page, "stations": stations, "station": station, "officers": officers, "officer": officer,
+        "today": today, "soon": today + timedelta(days=7), "can_plan": creator is not None and user.can_manage_venues,
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_POST
+def adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, pk)
+    if not (selectors.is_police(request.user) and request.user.can_manage_venues):
+        raise PermissionDenied
+    form = AdjustmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adjustment_create(by=request.user, venue=venue, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            services.standings_refresh_venue(venue_id=venue.pk)
+            messages.success(request, _("Adjustment recorded; the score is updated."))
+    else:
+        messages.error(request, _("Please give a date, non-zero points and a reason."))
+    return redirect("venues:detail", pk=venue.pk)
+
+
+@login_required
+def plaque(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = venue_get_for_user(request.user, pk)
+    rating = Rating.objects.filter(venue=venue, is_final=True).order_by("-period_start").first()
+    url = request.build_absolute_uri(reverse("rating_plaque_public", args=[rating.plaque_token])) if rating else ""
+    return render(request, "ratings/plaque.html", {
+        "venue": venue, "rating": rating, "qr": qr_svg(url) if rating else "",
+        "period": quarter_label(rating.period_start) if rating else "", "stars": range(rating.tier if rating else 0),
+    })
+
+
+def plaque_public(request: HttpRequest, token: str) -> HttpResponse:
+    """What a scanned plaque shows: the venue's name, star level and validity. Nothing else."""
+    rating = get_object_or_404(Rating.objects.select_related("venue"), plaque_token=token, is_final=True)
+    status = selectors.plaque_status(rating)
+    return render(request, "ratings/plaque_public.html", {
+        "name": rating.venue.name, "tier": Tier(rating.tier).label, "stars": range(rating.tier),
+        "period": quarter_label(rating.period_start), "status": status,
+    })
+
+
