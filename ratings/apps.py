@@ -17,6 +17,10 @@ class RatingsConfig(AppConfig):
 
         register_source("manual", _("Manual adjustments by officers"), manual_facts)
         register_source("signin_anomaly_confirmed", _("Confirmed sign-in anomaly alerts"), signin_alert_facts)
+        # Pledges, training, self-inspections, inspections and rectification: the other rules.
+        from .data_sources import register_all
+
+        register_all()
         register_kind(KIND_BEHIND, _("Inspections behind the venue's tier"))
         ui.nav(_("Inspections due"), "ratings:due", lambda u: u.is_police or u.is_system_admin, order=35)
         ui.nav(_("Rating rules"), "ratings:rules", lambda u: True, order=80)
