@@ -23,9 +23,15 @@ def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
+def _as_of(end: date) -> date:
+    """States are read as of the period's last day, or today while the period runs."""
+    return min(end, timezone.localdate())
+
+
 def venue_pledge_missing(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
     from pledges.models import Kind, Pledge
 
+    end = _as_of(end)
     covered = set(Pledge.objects.filter(kind=Kind.VENUE, venue_id__in=venue_ids, valid_until__gte=end,
                                         signed_at__lt=_end_of(end)).values_list("venue_id", flat=True))
     return [Fact(v, end, Decimal(1), "venue", str(v), str(_("No valid venue pledge")))
@@ -36,6 +42,7 @@ def employee_pledge_missing(venue_ids: list[int], start: date, end: date) -> Ite
     from pledges.models import Kind, Pledge
     from staff.models import Employment
 
+    end = _as_of(end)
     valid = Pledge.objects.filter(kind=Kind.EMPLOYEE, venue=OuterRef("venue"), person=OuterRef("person"),
                                   valid_until__gte=end, signed_at__lt=_end_of(end))
     rows = (Employment.objects.filter(venue_id__in=venue_ids, hired_on__lte=end)
@@ -48,6 +55,7 @@ def employee_pledge_missing(venue_ids: list[int], start: date, end: date) -> Ite
 def working_before_training(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
     from staff.models import SignIn
 
+    end = _as_of(end)
     rows = (SignIn.objects.filter(venue_id__in=venue_ids, day__range=(start, end), before_training=True)
             .values("venue_id", "employment_id", "person__name").annotate(first=Count("id")))
     return [Fact(r["venue_id"], end, Decimal(1), "staff.employment", str(r["employment_id"]),
@@ -66,6 +74,7 @@ def selfcheck_missed(venue_ids: list[int], start: date, end: date) -> Iterable[F
 def selfcheck_failed_unaddressed(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
     from inspections.models import Finding
 
+    end = _as_of(end)
     rows = (Finding.objects.filter(venue_id__in=venue_ids, self_inspection__isnull=False, found_on__range=(start, end))
             .filter(Q(addressed_at__isnull=True) | Q(addressed_at__gte=_end_of(end)))
             .values_list("venue_id", "pk", "found_on", "description"))
@@ -99,6 +108,7 @@ def rectification_closed_late(venue_ids: list[int], start: date, end: date) -> I
 def rectification_overdue(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
     from inspections.models import RectificationOrder
 
+    end = _as_of(end)
     rows = (RectificationOrder.objects.filter(venue_id__in=venue_ids, deadline__lt=end, issued_on__lte=end)
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=_end_of(end)))
             .values_list("venue_id", "pk", "deadline", "requirement"))
