@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +37,9 @@ def test_venue_panel_shows_score_and_deduction_source(client_for: Any, users: An
 def test_undercover_dates_police_only(client_for: Any, api_for: Any, users: Any, venues: Any, rated: Any) -> None:
     va2 = venues["a2"]  # untouched: five-star -> an undercover visit is drawn
     visit = UndercoverVisit.objects.get(venue=va2)
-    stamp = visit.scheduled_on.isoformat()
+    # The random draw may land on today, a date the page shows anyway (notice times): use an unmistakable one.
+    UndercoverVisit.objects.filter(pk=visit.pk).update(scheduled_on=date(2031, 3, 17))
+    stamp = "2031-03-17"
     assert stamp in client_for(users["officer_a"]).get(f"/venues/{va2.pk}/").content.decode()
     assert stamp not in client_for(users["manager_a2"]).get(f"/venues/{va2.pk}/").content.decode()
     assert client_for(users["manager_a2"]).get("/ratings/due/").status_code == 404
