@@ -14,7 +14,8 @@ from training.services import questions_import
 
 pytestmark = pytest.mark.django_db
 
-QUESTION = {"类别": "law", "题型": "判断", "题目": "吸毒违法。", "a": "正确", "b": "错误", "答案": "A", "解析": "吸毒违法"}
+QUESTION = {"类别": "law", "题型": "判断", "题目": "吸毒违法。", "a": "正确", "b": "错误", "答案": "A",
+            "解析": "吸毒违法"}
 CSV = "类别,题型,题目,A,B,答案,解析\nlaw,判断,吸毒违法。,正确,错误,A,吸毒违法\n".encode()
 PLEDGE = {"kind": Kind.VENUE, "title": "新版责任状", "body": "新版本的承诺内容，" * 5, "term_days": 365}
 
