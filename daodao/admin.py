@@ -90,3 +90,22 @@ class SharedTextAdmin(AssociationAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request) and request.user.may_publish_shared_texts
+
+
+def scope_registered_admins(site: admin.AdminSite = admin.site) -> None:
+    """Put the ModelAdmins other packages register (auth groups, API tokens, the axes
+    logs) under ``ScopedAdmin`` too, keeping everything else they do.
+
+    Those admins keep Django's permission model (superusers only, in practice); the
+    ScopedAdmin base makes their history pages, which look the object up before checking
+    permission, answer like every other admin. Called from the URLconf, after admin
+    autodiscovery has registered every app's admin (project apps come first in
+    INSTALLED_APPS, so their modules cannot do it).
+    """
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ScopedAdmin):
+            continue
+        original = type(model_admin)
+        scoped = type(original.__name__, (ScopedAdmin, original), {"__module__": original.__module__})
+        site.unregister(model)
+        site.register(model, scoped)
