@@ -462,7 +462,9 @@ def _flag_overdue(*, today: date | None = None) -> OverdueResult:
     1. Mark orders still with the venue whose deadline has passed (one UPDATE claiming the
        rows that were not yet marked; their events in one bulk insert).
     2. Raise or update ONE alert per venue listing its overdue orders (alerts_raise upsert).
-    3. Escalate orders overdue by more than N days to an interview task, once each.
+    3. Escalate orders overdue by more than N days to an interview task, once each: the
+       claim (``escalated``), the task and the event commit together or not at all, so a
+       failure leaves the order unclaimed for the next run instead of claimed with no task.
     """
     today = today or timezone.localdate()
     base = RectificationOrder.objects.filter(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
@@ -500,14 +502,16 @@ def _flag_overdue(*, today: date | None = None) -> OverdueResult:
     to_escalate = list(base.filter(deadline__lt=cutoff, escalated=False).values_list("pk", "venue_id", "deadline"))
     tasks = 0
     for pk, venue_id, deadline in to_escalate:
-        # The claim makes each order escalate exactly once, even with two runs at once.
-        if RectificationOrder.objects.filter(pk=pk, escalated=False).update(escalated=True):
-            _task, created = interview_task_raise(
-                venue_id=venue_id, reason=InterviewReason.OVERDUE_RECTIFICATION, source=f"rectification:{pk}",
-                detail={"order": pk, "deadline": deadline.isoformat()}, due_on=today + timedelta(days=7),
-            )
-            RectificationEvent.objects.create(order_id=pk, action=RectificationEvent.Action.ESCALATED)
-            tasks += int(created)
+        # The claim makes each order escalate exactly once, even with two runs at once; the
+        # transaction makes it escalate at least once, even when raising the task fails.
+        with transaction.atomic():
+            if RectificationOrder.objects.filter(pk=pk, escalated=False).update(escalated=True):
+                _task, created = interview_task_raise(
+                    venue_id=venue_id, reason=InterviewReason.OVERDUE_RECTIFICATION, source=f"rectification:{pk}",
+                    detail={"order": pk, "deadline": deadline.isoformat()}, due_on=today + timedelta(days=7),
+                )
+                RectificationEvent.objects.create(order_id=pk, action=RectificationEvent.Action.ESCALATED)
+                tasks += int(created)
     return OverdueResult(len(newly), raised.created, raised.updated, tasks)
 
 

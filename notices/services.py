@@ -1,7 +1,8 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection, send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +55,47 @@ def notices_send(*, specs: list[NoticeSpec], email: bool = True) -> int:
                 Notice.objects.filter(user_id__in=[u for u, _k in fresh if u in addresses],
                                       dedupe_key__in=[k for _u, k in fresh], emailed=False).update(emailed=True)
     return len(fresh)
+
+
+# Pending e-mails older than this are not sent any more: news that late is no news.
+OUTBOX_DAYS = 30
+
+
+def notices_email_pending(*, kind: str, limit: int = 500) -> int:
+    """The e-mail outbox for notices created with ``notices_send(..., email=False)``.
+
+    1. Claim pending notices of ``kind`` (not e-mailed, user active with an address,
+       created within OUTBOX_DAYS) with ``FOR UPDATE SKIP LOCKED``: two runs at once never
+       send the same notice.
+    2. Send each through Django's mail backend and mark it e-mailed right after it went out.
+    3. On a mail failure, keep the marks of what went out, leave the rest pending for the
+       next run, and re-raise so the job fails loudly.
+    Returns how many e-mails were sent.
+    """
+    since = timezone.now() - timedelta(days=OUTBOX_DAYS)
+    sent: list[int] = []
+    failure: Exception | None = None
+    with transaction.atomic():
+        pending = list(
+            Notice.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(kind=kind, emailed=False, created_at__gte=since, user__is_active=True)
+            .exclude(user__email="").select_related("user").order_by("id")[:limit]
+        )
+        if not pending:
+            return 0
+        connection = get_connection(fail_silently=False)
+        for n in pending:
+            try:
+                EmailMessage(n.title, f"{n.body}\n\n{n.link}".strip(), settings.DEFAULT_FROM_EMAIL, [n.user.email],
+                             connection=connection).send()
+            except Exception as exc:  # any backend error: stop, keep what went out
+                failure = exc
+                break
+            sent.append(n.pk)
+        Notice.objects.filter(pk__in=sent).update(emailed=True)
+    if failure is not None:
+        raise failure
+    return len(sent)
 
 
 def notice_mark_read(*, user_id: int, notice_id: int) -> None:

@@ -8,12 +8,25 @@ from accounts.models import Jurisdiction
 
 from . import selectors
 from .models import Deduction, Rating, Standing
+from .wording import venue_text
 
 
 class DeductionSerializer(serializers.ModelSerializer):
+    """A line of a rating. ``description`` is written for whoever asks (ratings/wording.py);
+    the source record (``source_type``, ``source_id``) is given to police only, null otherwise."""
+
     class Meta:
         model = Deduction
         fields = ["rule_code", "occurred_on", "points", "source_type", "source_id", "description"]
+        extra_kwargs = {"source_type": {"allow_null": True}, "source_id": {"allow_null": True}}
+
+    def to_representation(self, instance: Deduction) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not selectors.is_police(request.user):
+            data["source_type"] = data["source_id"] = None
+            data["description"] = venue_text(instance)
+        return data
 
 
 class RatingSerializer(serializers.ModelSerializer):

@@ -25,14 +25,18 @@ def manual_facts(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]
 
 def signin_alert_facts(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
     """Sign-in anomaly alerts an officer confirmed (handled or closed; dismissed = false alarm),
-    dated by the local date they were first raised."""
+    dated by the local date they were first raised. The description is written for the
+    venue: an alert's title and number are police information (ratings/wording.py)."""
     from alerts.models import Alert
+
+    from .wording import VENUE_TEXT
 
     lo, hi = _bounds(start, end)
     rows = Alert.objects.filter(
         venue_id__in=venue_ids, kind__startswith="signin",
         status__in=[Alert.Status.HANDLED, Alert.Status.CLOSED],
         first_raised_at__gte=lo, first_raised_at__lt=hi,
-    ).values_list("pk", "venue_id", "first_raised_at", "title")
-    for pk, vid, raised, title in rows:
-        yield Fact(vid, timezone.localtime(raised).date(), 1, "alert", str(pk), title[:200])
+    ).values_list("pk", "venue_id", "first_raised_at")
+    text = str(VENUE_TEXT["alert"])
+    for pk, vid, raised in rows:
+        yield Fact(vid, timezone.localtime(raised).date(), 1, "alert", str(pk), text[:200])

@@ -23,6 +23,7 @@ from .models import (
 )
 from .periods import quarter_label
 from .rules import RULE_LABELS
+from .wording import deduction_lines
 
 
 def is_police(user: Any) -> bool:
@@ -61,21 +62,15 @@ def rating_get_for_user(user: Any, pk: int) -> Rating:
     return get_object_or_404(ratings_for_user(user), pk=pk)
 
 
-def rule_label(code: str) -> Any:
-    return RULE_LABELS.get(code, code)
-
-
 def venue_panel_context(request: Any, venue: Venue) -> dict[str, Any] | None:
     """Score, tier, colour, this period's deductions, history and (police only) next due."""
     user = request.user
     ratings = list(Rating.objects.filter(venue=venue).order_by("-period_start")[:8])
     current = ratings[0] if ratings else None
-    deductions = list(Deduction.objects.filter(rating=current)) if current else []
-    for d in deductions:
-        d.label = rule_label(d.rule_code)
+    police = is_police(user)
+    deductions = deduction_lines(Deduction.objects.filter(rating=current), police=police) if current else []
     standing = Standing.objects.filter(venue=venue).first()
     grades = list(MonthlyGrade.objects.filter(venue=venue).order_by("-month")[:6])
-    police = is_police(user)
     return {
         "venue": venue, "current": current, "history": ratings[1:], "deductions": deductions,
         "period": quarter_label(current.period_start) if current else "", "standing": standing,

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction
 from audit.services import audit_record
+from daodao.joblock import advisory_xact_lock
 from venues.models import Venue
 
 from . import sources
 from .models import Deduction, ManualAdjustment, MonthlyGrade, Rating, Rule, RuleSet, Standing, Tier, UndercoverVisit
 from .periods import month_of, quarter_label, quarter_of
 from .rules import DEFAULT_RULES
+from .wording import deduction_lines
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -31,12 +33,22 @@ _rng = random.SystemRandom()  # undercover dates must not be predictable
 
 # ---- rule sets ---------------------------------------------------------------------------
 
+def _ruleset_lock(jurisdiction: Jurisdiction) -> None:
+    """Serialise version numbering at one jurisdiction (the default's version 1 and an
+    officer's next version could otherwise collide on the unique version)."""
+    advisory_xact_lock(f"ratings.ruleset:{jurisdiction.pk}", wait=True)
+
+
 def ruleset_create_default(*, jurisdiction: Jurisdiction, by: Any = None) -> RuleSet:
     """Version 1 of the default rules at ``jurisdiction`` (idempotent: returns the newest if any)."""
     existing = RuleSet.objects.filter(jurisdiction=jurisdiction).order_by("-version").first()
     if existing:
         return existing
     with transaction.atomic():
+        _ruleset_lock(jurisdiction)
+        existing = RuleSet.objects.filter(jurisdiction=jurisdiction).order_by("-version").first()
+        if existing:  # a concurrent run created it while we waited
+            return existing
         rs = RuleSet.objects.create(jurisdiction=jurisdiction, version=1, created_by=by, note="default")
         Rule.objects.bulk_create([Rule(rule_set=rs, code=code, label=str(label), points=points, cap=cap)
                                   for code, label, points, cap in DEFAULT_RULES])
@@ -56,6 +68,7 @@ def ruleset_new_version(*, by: Any, jurisdiction: Jurisdiction, settings: dict[s
     base = ruleset_for_jurisdiction(jurisdiction)
     base_rules = {r.code: r for r in base.rules.all()} if base else {}
     with transaction.atomic():
+        _ruleset_lock(jurisdiction)
         version = (RuleSet.objects.select_for_update().filter(jurisdiction=jurisdiction)
                    .aggregate(v=Max("version"))["v"] or 0) + 1
         rs = RuleSet(jurisdiction=jurisdiction, version=version, created_by=by, note=note[:200], **settings)
@@ -218,8 +231,17 @@ def ratings_refresh(*, start: date, end: date, venue_ids: list[int] | None = Non
     """Recompute the provisional ratings of a period; frozen ratings are never touched.
 
     Idempotent: a rating or its deductions are rewritten only when something changed.
-    Returns how many ratings changed.
+    Safe under overlap: one transaction at a time writes a period's ratings (an advisory
+    lock per period, waited for), so a second run reads what the first wrote and changes
+    nothing, instead of inserting the same ratings (IntegrityError) or a second copy of
+    the deductions (which have no unique key). Returns how many ratings changed.
     """
+    with transaction.atomic():
+        advisory_xact_lock(f"ratings.period:{start.isoformat()}", wait=True)
+        return _ratings_refresh(start=start, end=end, venue_ids=venue_ids)
+
+
+def _ratings_refresh(*, start: date, end: date, venue_ids: list[int] | None) -> int:
     ids = venue_ids if venue_ids is not None else _operating_ids()
     existing = {r.venue_id: r for r in Rating.objects.filter(period_start=start, venue_id__in=ids)}
     todo = [v for v in ids if not (v in existing and existing[v].is_final)]
@@ -262,40 +284,51 @@ def rating_recompute(rating: Rating) -> Result:
                            rule_sets={rating.venue_id: rs})[rating.venue_id]
 
 
+RATING_NOTICE_KIND = "rating_final"
+
+
 def ratings_close_period(*, start: date, end: date) -> int:
     """Freeze the period's ratings and tell each venue's managers the result and the reasons.
 
-    Idempotent: already frozen ratings are left alone and notices are keyed per rating.
+    1. In ONE transaction, under the close job's lock (an overlapping run is a no-op and
+       returns 0): refresh the period's provisional ratings, freeze them, and create each
+       manager's in-app notice with its e-mail pending (the outbox). If anything fails, all
+       of it rolls back: a re-run finds the ratings still open and does the whole step again,
+       so a frozen rating always has its notices.
+    2. After the commit, e-mail the pending rating notices (``notices_email_pending``). A
+       mail failure leaves them pending; every later run (the job is daily) sends them.
+    Idempotent: frozen ratings are left alone and notices are keyed per rating.
+    Returns how many ratings this run froze.
     """
-    from notices.services import NoticeSpec, notices_send
+    from notices.services import NoticeSpec, notices_email_pending, notices_send
 
-    ratings_refresh(start=start, end=end)
     with transaction.atomic():
-        to_close = list(Rating.objects.select_for_update().filter(period_start=start, is_final=False)
-                        .values_list("pk", flat=True))
-        Rating.objects.filter(pk__in=to_close).update(is_final=True)
-    if not to_close:
-        return 0
-    ratings = Rating.objects.filter(pk__in=to_close).select_related("venue")
-    lines: dict[int, list[Deduction]] = {}
-    for d in Deduction.objects.filter(rating__in=to_close):
-        lines.setdefault(d.rating_id, []).append(d)
-    managers: dict[int, list[int]] = {}
-    for vid, uid in Venue.managers.through.objects.filter(venue__in=[r.venue_id for r in ratings]).values_list(
-            "venue_id", "user_id"):
-        managers.setdefault(vid, []).append(uid)
-    specs = []
-    label = quarter_label(start)
-    for r in ratings:
-        title = _("Rating %(period)s: %(tier)s, score %(score)s") % {
-            "period": label, "tier": Tier(r.tier).label, "score": r.score}
-        reasons = [f"{d.occurred_on} {d.rule_code} −{d.points} {d.description}" for d in lines.get(r.pk, [])]
-        body = "\n".join(reasons) if reasons else _("No deduction in this period.")
-        for uid in managers.get(r.venue_id, []):
-            specs.append(NoticeSpec(user_id=uid, dedupe_key=f"rating-final:{r.pk}", kind="rating_final",
-                                    title=title, body=body, link=f"/venues/{r.venue_id}/", venue_id=r.venue_id))
-    notices_send(specs=specs)
-    return len(to_close)
+        if not advisory_xact_lock("ratings.close_periods"):
+            return 0
+        ratings_refresh(start=start, end=end)
+        ratings = list(Rating.objects.select_for_update(of=("self",)).filter(period_start=start, is_final=False))
+        Rating.objects.filter(pk__in=[r.pk for r in ratings]).update(is_final=True)
+        lines: dict[int, list[Deduction]] = {}
+        for d in Deduction.objects.filter(rating__in=ratings):
+            lines.setdefault(d.rating_id, []).append(d)
+        managers: dict[int, list[int]] = {}
+        for vid, uid in Venue.managers.through.objects.filter(
+                venue__in=[r.venue_id for r in ratings]).values_list("venue_id", "user_id"):
+            managers.setdefault(vid, []).append(uid)
+        specs = []
+        label = quarter_label(start)
+        for r in ratings:
+            title = _("Rating %(period)s: %(tier)s, score %(score)s") % {
+                "period": label, "tier": Tier(r.tier).label, "score": r.score}
+            # Written for the venue: sentences, no rule codes, no police-only records.
+            reasons = [line.sentence for line in deduction_lines(lines.get(r.pk, []), police=False)]
+            body = "\n".join(reasons) if reasons else _("No deduction in this period.")
+            for uid in managers.get(r.venue_id, []):
+                specs.append(NoticeSpec(user_id=uid, dedupe_key=f"rating-final:{r.pk}", kind=RATING_NOTICE_KIND,
+                                        title=title, body=body, link=f"/venues/{r.venue_id}/", venue_id=r.venue_id))
+        notices_send(specs=specs, email=False)
+    notices_email_pending(kind=RATING_NOTICE_KIND)
+    return len(ratings)
 
 
 def grades_refresh(*, month: date, venue_ids: list[int] | None = None) -> int:
@@ -352,7 +385,19 @@ def undercover_schedule(*, start: date, end: date, venue_ids: list[int], today: 
 
 def standings_refresh(*, today: date | None = None, venue_ids: list[int] | None = None) -> dict[str, int]:
     """The nightly job: provisional ratings, this month's colour, the schedule and the
-    current-standing table, then alerts for venues behind their tier. Idempotent."""
+    current-standing table, then alerts for venues behind their tier. Idempotent.
+
+    One transaction; the whole-city run holds the job's lock, so a second run that overlaps
+    it is a no-op (``{"skipped": 1}``). A one-venue refresh (after an officer's adjustment)
+    does not skip: it waits for the period's ratings lock and its other writes are upserts.
+    """
+    with transaction.atomic():
+        if venue_ids is None and not advisory_xact_lock("ratings.refresh_standings"):
+            return {"skipped": 1}
+        return _standings_refresh(today=today, venue_ids=venue_ids)
+
+
+def _standings_refresh(*, today: date | None, venue_ids: list[int] | None) -> dict[str, int]:
     from alerts.models import Alert
     from alerts.services import AlertSpec, alerts_raise
 
