@@ -17,7 +17,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The whole beat schedule, in one place. Times are Asia/Shanghai (CELERY_TIMEZONE).
-# Every periodic task is idempotent and safe if two runs overlap.
+# Every periodic task is idempotent and safe if two runs overlap: claims are conditional
+# UPDATEs, inserts are upserts, and the rating jobs take an advisory lock (daodao/joblock.py)
+# so an overlapping run is a no-op.
 app.conf.beat_schedule = {
     # Yesterday's sign-ins against each venue's baseline; after midnight so the day is complete.
     "staff-detect-signin-anomalies": {"task": "staff.detect_signin_anomalies", "schedule": crontab(hour=2, minute=10)},
