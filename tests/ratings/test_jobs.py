@@ -1,6 +1,7 @@
 """The rating jobs under overlap and partial failure: a second run that overlaps the first is
 a no-op, and a run that fails half-way leaves work that a re-run completes."""
 
+import contextlib
 import threading
 from datetime import date
 from decimal import Decimal
@@ -82,10 +83,8 @@ def _run_twice_at_once(job: Any) -> tuple[list[Any], list[Exception]]:
     barrier = threading.Barrier(2, timeout=3)
 
     def meeting_point(venue_ids: list[int], start: date, end: date) -> list[Any]:
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other run did not come: it skipped
             barrier.wait()
-        except threading.BrokenBarrierError:  # the other run did not come: it skipped
-            pass
         return []
 
     sources.register_source("finding_low", "meeting point", meeting_point)
