@@ -1,7 +1,8 @@
 """City-scale benchmark of daily sign-in and the anomaly detector (not a timed test).
 
     make bench                       # or: .venv/bin/python bench/run.py --help
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/daodao_bench .venv/bin/python bench/run.py
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/daodao_bench REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/run.py     # production settings: Redis is required, as in production
 
 1. Generate a city in a SEPARATE database (default: the DATABASE_URL's name + "_bench";
    it is wiped): 3,000 venues, ~60,000 employees, a year of per-venue daily counts in the

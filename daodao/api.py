@@ -14,8 +14,10 @@ from rest_framework.throttling import ScopedRateThrottle
 class TokenView(ObtainAuthToken):
     """``POST /api/v1/auth/token/`` with username and password returns a token.
 
-    Failures count towards the same per-account and per-IP lockout as the login page
-    (django-axes), and the endpoint is rate limited on top.
+    Failures count towards the same lockout (per account and address) as the login page
+    (django-axes), and the endpoint is rate limited per address on top (DRF throttle;
+    ``NUM_PROXIES`` follows ``DAODAO_TRUSTED_PROXIES``, so a forged X-Forwarded-For does not
+    give a fresh allowance).
     """
 
     throttle_classes = [ScopedRateThrottle]

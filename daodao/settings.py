@@ -254,6 +254,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # DRF throttles identify clients by the same trusted-proxy count as daodao.clientip;
+    # DRF's default (None) would take the whole, client-written X-Forwarded-For as the key.
+    "NUM_PROXIES": DAODAO_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DaoDao API",

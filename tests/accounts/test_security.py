@@ -166,3 +166,14 @@ def test_demo_runs_without_database_or_redis_in_debug():
     out = load_settings(DEBUG="1", DATABASE_URL=None, REDIS_URL=None, SECRET_KEY=None, ALLOWED_HOSTS=None)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[0] == "django.db.backends.sqlite3"
+
+
+def test_token_endpoint_throttle_ignores_a_forged_forwarded_for(users, settings):
+    """Ten tries a minute per address; rotating X-Forwarded-For does not reset it."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    codes = [api.post("/api/v1/auth/token/", {"username": f"nobody{n}", "password": "wrong"},
+                      REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+             for n in range(11)]
+    assert codes[:10] == [400] * 10 and codes[10] == 429
