@@ -156,10 +156,12 @@ class User(AbstractUser):
             return False
         if self.is_system_admin:
             return True
-        return bool(
-            self.is_police and self.department == self.Department.NARCOTICS and self.jurisdiction_id
-            and self.jurisdiction.level <= Jurisdiction.Level.CITY
-        )
+        return self.is_police and self.department == self.Department.NARCOTICS and self.acts_for_city
+
+    @property
+    def acts_for_city(self) -> bool:
+        """The user's jurisdiction is the city or above (a department's city office)."""
+        return bool(self.jurisdiction_id and self.jurisdiction.level <= Jurisdiction.Level.CITY)
 
     @property
     def can_reveal_id_numbers(self) -> bool:

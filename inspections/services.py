@@ -75,8 +75,10 @@ def checklist_current(kind: str) -> Checklist | None:
 @transaction.atomic
 def checklist_publish(*, kind: str, title: str, items: Sequence[tuple[str, str, str]], by: User | None) -> Checklist:
     """Publish a new version: (group, text, severity) per item. Old results keep their version."""
-    if by is not None and not (by.is_system_admin or (by.is_police and by.department == User.Department.NARCOTICS)
-                               or (by.is_partner and by.department == kind)):
+    # Checklists are city-wide shared texts: the city narcotics office, or the department's
+    # own city office for its checklist.
+    if by is not None and not (by.may_publish_shared_texts
+                               or (by.is_active and by.is_partner and by.department == kind and by.acts_for_city)):
         raise PermissionDenied(_("Only the narcotics office (or the department itself) maintains checklists."))
     if not items:
         raise ValidationError(_("A checklist needs at least one item."))

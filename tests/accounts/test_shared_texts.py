@@ -86,3 +86,18 @@ def test_association_reads_the_question_bank_in_the_admin_but_cannot_change_it(c
                             "options": "[]", "answer": "[]", "explanation": "x"}).status_code == 403
     q.refresh_from_db()
     assert q.text == "吸毒违法。"
+
+
+def test_checklists_are_published_by_city_offices_only(users, city_officer, tree):
+    from inspections.services import checklist_publish
+    from tests.conftest import make_user
+
+    items = [("消防", "通道畅通", "medium")]
+    for user in [users["officer_a"], users["partner_a"], users["assoc_a"]]:
+        with pytest.raises(PermissionDenied):
+            checklist_publish(kind="fire", title="消防检查", items=items, by=user)
+    assert checklist_publish(kind="fire", title="消防检查", items=items, by=city_officer).version >= 1
+    city_fire = make_user("fire_city", "partner", tree["city"], "fire")
+    assert checklist_publish(kind="fire", title="消防检查", items=items, by=city_fire).version >= 2
+    with pytest.raises(PermissionDenied):
+        checklist_publish(kind="narcotics", title="禁毒检查", items=items, by=city_fire)
