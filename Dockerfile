@@ -10,8 +10,10 @@ COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 
 COPY . .
-# collectstatic needs settings, not secrets: build-time placeholders only.
+# collectstatic needs settings, not secrets or services: build-time placeholders only
+# (nothing connects to a database or Redis here; the containers get the real URLs).
 RUN DEBUG=0 SECRET_KEY=build-only-placeholder ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://build-only-placeholder@localhost/daodao REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
  && useradd --system --home /app daodao \
  && mkdir -p /app/media && chown daodao /app/media

@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 
 test: install lint
-	DJANGO_SETTINGS_MODULE=daodao.test_settings DATABASE_URL=sqlite:///$(CURDIR)/.makemigrations-check.sqlite3 \
+	DJANGO_SETTINGS_MODULE=daodao.test_settings DAODAO_ALLOW_SQLITE=1 DATABASE_URL=sqlite:///$(CURDIR)/.makemigrations-check.sqlite3 \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -6,11 +6,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from daodao.admin import ScopedAdmin
+
 from .models import Jurisdiction, User
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(ScopedAdmin):
     list_display = ["name", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -41,7 +43,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScopedAdmin, BaseUserAdmin):
     list_display = ["username", "get_full_name", "role", "department", "jurisdiction", "is_active"]
     list_filter = ["role", "department", "is_active"]
     list_select_related = ["jurisdiction"]

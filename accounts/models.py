@@ -144,6 +144,24 @@ class User(AbstractUser):
         return self.is_active and (self.is_system_admin or self.is_police or self.is_association)
 
     @property
+    def may_publish_shared_texts(self) -> bool:
+        """Publish the city-wide shared texts: pledge texts and the exam question bank.
+
+        They bind every venue of the city, so they belong to the city narcotics office (a
+        narcotics officer whose jurisdiction is the city or above) and the system
+        administrator; district officers and association staff read them. Views, services,
+        the API and the admin all ask this one property.
+        """
+        if not self.is_active:
+            return False
+        if self.is_system_admin:
+            return True
+        return bool(
+            self.is_police and self.department == self.Department.NARCOTICS and self.jurisdiction_id
+            and self.jurisdiction.level <= Jurisdiction.Level.CITY
+        )
+
+    @property
     def can_reveal_id_numbers(self) -> bool:
         """Only narcotics and public-order officers may unmask an ID number, one click at a time."""
         return self.is_active and self.is_police and self.department in {

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,7 +12,7 @@ from daodao.api import as_drf_error
 
 from .filters import AlertFilter
 from .models import Alert
-from .selectors import alert_list_for_user
+from .selectors import alert_list_for_user, dispatch_targets_for_user
 from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
 
 
@@ -29,17 +30,35 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# One answer for an id outside the caller's jurisdiction and an id that does not exist:
+# the API must not tell which station or officer ids exist elsewhere.
+NOT_A_TARGET = {"does_not_exist": _("Choose a police station or officer of your jurisdiction."),
+                "incorrect_type": _("Choose a police station or officer of your jurisdiction.")}
+
+
 class AlertTransitionSerializer(serializers.Serializer):
-    """PATCH body: the status to move to, and what that step needs."""
+    """PATCH body: the status to move to, and what that step needs.
+
+    Stations and officers are looked up in the caller's dispatch targets (the same
+    selector as the dispatch form), so a foreign id is simply not found."""
 
     status = serializers.ChoiceField(choices=["dispatched", "handled", "closed", "dismissed"])
-    assigned_station = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False,
-                                                          allow_null=True)
-    assigned_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
-                                                          allow_null=True)
+    assigned_station = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.none(), required=False,
+                                                          allow_null=True, error_messages=NOT_A_TARGET)
+    assigned_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False,
+                                                          allow_null=True, error_messages=NOT_A_TARGET)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     feedback = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = user if user is not None else getattr(self.context.get("request"), "user", None)
+        if user is None:  # schema generation: no caller, no targets
+            return
+        stations, officers = dispatch_targets_for_user(user)
+        self.fields["assigned_station"].queryset = stations
+        self.fields["assigned_officer"].queryset = officers
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -57,7 +76,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         alert = self.get_object()
-        body = AlertTransitionSerializer(data=request.data)
+        body = AlertTransitionSerializer(data=request.data, user=request.user)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         try:

@@ -3,18 +3,12 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from daodao.clientip import client_ip
+
 from .models import AuditEvent
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as the trusted proxy (or the socket) reports it.
-
-    Only REMOTE_ADDR is trusted: gunicorn sits behind one reverse proxy that sets it
-    (``--forwarded-allow-ips``), so a client cannot forge its address with a header.
-    """
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+# client_ip lives in daodao.clientip (one rule for the audit log, axes and rate limits);
+# callers that import it from here get the same function.
 
 
 def audit_record(

@@ -1,7 +1,9 @@
 """The one settings module, configured from environment variables.
 
-Required in production (DEBUG off): SECRET_KEY and ALLOWED_HOSTS. Missing values fail
-loudly at start-up rather than at the first request.
+Required in production (DEBUG off): SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL)
+and REDIS_URL. Missing values fail loudly at start-up rather than at the first request;
+nothing falls back silently to the demo's SQLite file, eager Celery or a per-process cache.
+``DAODAO_ALLOW_SQLITE=1`` is the one explicit opt-in for a one-box install (SQLite, no Redis).
 """
 
 import os
@@ -106,6 +108,13 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 # The embedded SQLite file is the demo default; production and tests use PostgreSQL.
+# With DEBUG off SQLite needs the explicit opt-in: it has none of the PostgreSQL triggers
+# (append-only audit log and pledges) and serialises every write.
+ALLOW_SQLITE = env_bool("DAODAO_ALLOW_SQLITE", False)
+if not DEBUG and not ALLOW_SQLITE and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off (PostgreSQL); DAODAO_ALLOW_SQLITE=1 allows SQLite "
+        "for a one-box install.")
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -113,10 +122,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if not DEBUG and not ALLOW_SQLITE and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured(
+        "DATABASE_URL points at SQLite with DEBUG off; use PostgreSQL or set DAODAO_ALLOW_SQLITE=1.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
+# Without Redis, Celery runs tasks eagerly inside the web request and the cache (rate
+# limits, login lockout counters) is per process, so every limit multiplies by the number
+# of workers: the demo's shape, never production's unless explicitly opted into.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if not DEBUG and not ALLOW_SQLITE and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off (Celery broker and shared cache); DAODAO_ALLOW_SQLITE=1 allows "
+        "a one-box install without Redis.")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -148,11 +167,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
-# Lock an account, and separately an IP, for 15 minutes after 5 failures. The
-# cool-off means a stranger can delay a real user but never lock them out for good.
+# Lock an account from one address for 15 minutes after 5 failures: the lockout is keyed by
+# username AND address together, so a stranger's failures (or a colleague's typos behind
+# the same office NAT) never lock other accounts, and never lock the account from the
+# owner's own address; one account is still limited to 5 guesses per address per 15
+# minutes. The client address is daodao.clientip.client_ip, which honours only the
+# configured number of trusted reverse proxies, so X-Forwarded-For cannot be forged past it.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "daodao.clientip.client_ip"
+# How many reverse proxies in front of gunicorn append the address they saw to
+# X-Forwarded-For (0: the socket's address is the client, headers are ignored).
+DAODAO_TRUSTED_PROXIES = int(os.environ.get("DAODAO_TRUSTED_PROXIES", "0"))
+if DAODAO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("DAODAO_TRUSTED_PROXIES must be 0 or more.")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False

@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/daodao")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Production settings require Redis; the overlay below replaces the cache and runs Celery
+# eagerly, so the URL is only what test_deployment checks is reachable.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 from .settings import *  # noqa: E402,F403
 

@@ -18,6 +18,7 @@ from venues import api as venues_api
 from venues import views as venues_views
 
 from . import uploads
+from .admin import scope_registered_admins
 from .api import ApiDocsView, TokenView
 
 router = DefaultRouter()
@@ -37,6 +38,9 @@ api_v1 = [
     *router.urls,
 ]
 
+# Every ModelAdmin, including those of Django and third-party apps, answers a foreign id
+# exactly like a missing one (daodao/admin.py).
+scope_registered_admins()
 admin.site.site_header = "DaoDao 到到"
 admin.site.site_title = "DaoDao"
 

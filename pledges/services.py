@@ -39,8 +39,8 @@ def template_current(kind: str) -> PledgeTemplate | None:
 @transaction.atomic
 def pledge_template_publish(*, kind: str, title: str, body: str, term_days: int, by: User) -> PledgeTemplate:
     """A new version; signatures of older versions stay valid until their own term ends."""
-    if not (by.is_system_admin or (by.is_police and by.department == User.Department.NARCOTICS)):
-        raise PermissionDenied(_("Only the narcotics office publishes pledge texts."))
+    if not by.may_publish_shared_texts:
+        raise PermissionDenied(_("Only the city narcotics office publishes pledge texts."))
     if kind not in Kind.values or not title.strip() or len(body.strip()) < 20:
         raise ValidationError(_("Give the pledge a title and its full text."))
     if not 30 <= term_days <= 3 * 365:

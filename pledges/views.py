@@ -99,7 +99,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def templates(request: HttpRequest) -> HttpResponse:
     _officer_or_association(request)
     user = request.user
-    can_publish = user.is_system_admin or (user.is_police and user.department == "narcotics")
+    can_publish = user.may_publish_shared_texts
     form = PublishForm(request.POST or None)
     if request.method == "POST":
         if not can_publish:

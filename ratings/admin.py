@@ -1,10 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from daodao.admin import ScopedAdmin, SystemAdminReadOnly
 
+from . import selectors
 from .models import ManualAdjustment, Rating, Rule, RuleSet
 
 
@@ -29,6 +31,9 @@ class RuleSetAdmin(SystemAdminReadOnly, ScopedAdmin):
     list_filter = ["jurisdiction__level"]
     inlines = [RuleInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RuleSet]:
+        return selectors.rule_sets_for_user(request.user)
+
 
 @admin.register(Rating)
 class RatingAdmin(SystemAdminReadOnly, ScopedAdmin):
@@ -36,8 +41,14 @@ class RatingAdmin(SystemAdminReadOnly, ScopedAdmin):
     list_filter = ["is_final", "tier", "period_start"]
     search_fields = ["venue__name"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rating]:
+        return selectors.ratings_for_user(request.user)
+
 
 @admin.register(ManualAdjustment)
 class ManualAdjustmentAdmin(SystemAdminReadOnly, ScopedAdmin):
     list_display = ["venue", "occurred_on", "points", "created_by", "created_at"]
     search_fields = ["venue__name", "reason"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ManualAdjustment]:
+        return selectors.adjustments_for_user(request.user)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,7 +10,17 @@ from venues.models import Venue
 from venues.scoping import venue_scope
 
 from . import sources
-from .models import Colour, Deduction, ManualAdjustment, MonthlyGrade, Rating, Standing, Tier, UndercoverVisit
+from .models import (
+    Colour,
+    Deduction,
+    ManualAdjustment,
+    MonthlyGrade,
+    Rating,
+    RuleSet,
+    Standing,
+    Tier,
+    UndercoverVisit,
+)
 from .periods import quarter_label
 from .rules import RULE_LABELS
 
@@ -21,6 +31,26 @@ def is_police(user: Any) -> bool:
 
 def ratings_for_user(user: Any) -> QuerySet[Rating]:
     return Rating.objects.filter(venue_scope(user, "venue__")).select_related("venue", "rule_set")
+
+
+def adjustments_for_user(user: Any) -> QuerySet[ManualAdjustment]:
+    return ManualAdjustment.objects.filter(venue_scope(user, "venue__")).select_related("venue", "created_by")
+
+
+def rule_sets_for_user(user: Any) -> QuerySet[RuleSet]:
+    """Rule sets that apply within the user's area: those at their jurisdiction, above it
+    (inherited) and below it. Everything for administrators, nothing for managers."""
+    if not (user.is_authenticated and user.is_active):
+        return RuleSet.objects.none()
+    if user.is_system_admin:
+        return RuleSet.objects.select_related("jurisdiction")
+    if user.jurisdiction_id is None:
+        return RuleSet.objects.none()
+    path = user.jurisdiction.path
+    parts = [p for p in path.split("/") if p]
+    ancestors = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    return RuleSet.objects.filter(Q(jurisdiction__path__startswith=path) | Q(jurisdiction__path__in=ancestors)
+                                  ).select_related("jurisdiction")
 
 
 def standings_for_user(user: Any) -> QuerySet[Standing]:

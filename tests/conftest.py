@@ -63,6 +63,12 @@ def users(tree: dict[str, Jurisdiction]) -> dict[str, User]:
     }
 
 
+@pytest.fixture
+def city_officer(tree: dict[str, Jurisdiction]) -> User:
+    """The city narcotics office: the one police role that publishes shared texts."""
+    return make_user("officer_city", "police", tree["city"], "narcotics")
+
+
 def make_venue(name: str, station: Jurisdiction, licence: str, **kw: Any) -> Venue:
     fields: dict[str, Any] = {
         "type": Venue.Type.KTV, "address": "测试路1号", "contact_phone": "13800000000",

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daodao.admin import AssociationAdmin, SystemAdminReadOnly
+from daodao.admin import AssociationAdmin, SharedTextAdmin, SystemAdminReadOnly
 
 from .models import Course, Paper, Question
 
@@ -17,9 +17,10 @@ class CourseAdmin(AssociationAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(AssociationAdmin):
+class QuestionAdmin(SharedTextAdmin):
     """Questions are added through the validated import (per-row error report); here they
-    are read, corrected and retired ("in use" off: past attempts still refer to them)."""
+    are read, corrected and retired ("in use" off: past attempts still refer to them) by
+    those who may publish shared texts; association staff read them."""
 
     list_display = ["text", "category", "qtype", "active"]
     list_filter = ["category", "qtype", "active"]

@@ -135,6 +135,8 @@ def reports_export(request: HttpRequest, what: str) -> HttpResponse:
 @login_required
 def questions_upload(request: HttpRequest) -> HttpResponse:
     _reports_allowed(request)
+    if not request.user.may_publish_shared_texts:
+        raise PermissionDenied
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")

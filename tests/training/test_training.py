@@ -130,15 +130,15 @@ def test_working_before_training_alert_and_manager_interview_task(bank, users, v
     assert InterviewTask.objects.get(reason="no_prevention_training").venue == venues["a"]
 
 
-def test_question_import_is_all_or_nothing(users, bank):
+def test_question_import_is_all_or_nothing(users, bank, city_officer):
     before = Question.objects.count()
     good = {"类别": "law", "题型": "单选", "题目": "禁毒法何时施行？", "a": "2008年", "b": "2010年", "答案": "A",
             "解析": "2008年6月1日"}
     bad = {**good, "答案": "E"}
-    result = questions_import(rows=[good, bad], by=users["assoc_a"])
+    result = questions_import(rows=[good, bad], by=city_officer)
     assert result.created == 0 and result.errors[0][0] == 3
     assert Question.objects.count() == before
-    assert questions_import(rows=[good], by=users["assoc_a"]).created == 1
+    assert questions_import(rows=[good], by=city_officer).created == 1
 
 
 def test_reports_are_scoped_and_manager_exam(client_for, users, bank, venues, newcomer):
@@ -152,9 +152,9 @@ def test_reports_are_scoped_and_manager_exam(client_for, users, bank, venues, ne
     assert client_for(users["officer_a"]).get(reverse("training:manager_exam")).status_code == 404
 
 
-def test_import_page(client_for, users, bank):
+def test_import_page(client_for, users, bank, city_officer):
     csv = "类别,题型,题目,A,B,答案,解析\nlaw,判断,吸毒违法。,正确,错误,A,吸毒违法\n".encode()
-    resp = client_for(users["assoc_a"]).post(reverse("training:import"),
+    resp = client_for(city_officer).post(reverse("training:import"),
                                              {"file": SimpleUploadedFile("q.csv", csv, content_type="text/csv")})
     assert resp.status_code == 200 and Question.objects.filter(text="吸毒违法。").exists()
 
