@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.services import client_ip
 from daodao.api import as_drf_error
+from daodao.clientip import client_ip
 
 from .identify import SignInRefused
 from .models import SignIn

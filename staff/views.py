@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from audit.services import audit_record, client_ip
+from audit.services import audit_record
+from daodao.clientip import client_ip
 from daodao.excel import xlsx_response
 from daodao.identifiers import normalize_phone
 from venues.models import Venue

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from audit.services import client_ip
 from daodao.api import as_drf_error
+from daodao.clientip import client_ip
 from staff.identify import SignInRefused, employee_identify
 from staff.models import SignInRefusal
 from venues.models import Venue

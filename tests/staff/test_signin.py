@@ -164,3 +164,14 @@ def test_api_payload_matches_the_list_serializer(venues, employ, users, api_for)
     created = APIClient().post("/api/v1/signins/", body, format="json").json()
     listed = api_for(users["officer_a"]).get(f"/api/v1/signins/{created['id']}/").json()
     assert created == listed
+
+
+def test_forged_forwarded_for_does_not_escape_the_limit(client, venues, settings):
+    """Without a trusted proxy the socket address counts, whatever X-Forwarded-For says."""
+    settings.STAFF_SIGNIN_RATE_LIMITS = {"venue_ip": (2, 600)}
+    for seq, forged in ((96, "1.1.1.1"), (97, "2.2.2.2")):
+        client.post(reverse("signin", args=[venues["a"].signin_token]),
+                    {"id_number": make_id(seq), "phone": make_phone(seq)}, HTTP_X_FORWARDED_FOR=forged)
+    r = client.post(reverse("signin", args=[venues["a"].signin_token]),
+                    {"id_number": make_id(98), "phone": make_phone(98)}, HTTP_X_FORWARDED_FOR="3.3.3.3")
+    assert r.status_code == 429
