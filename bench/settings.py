@@ -18,5 +18,5 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 DATABASES["default"]["CONN_MAX_AGE"] = None  # noqa: F405 — persistent connections per worker
-STAFF_SIGNIN_RATE_LIMITS = {"ip_fail": (10**9, 60), "venue_fail": (10**9, 60)}
+STAFF_SIGNIN_RATE_LIMITS = {name: (10**9, 60) for name in ("identity", "venue_ip", "ip", "venue", "malformed")}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

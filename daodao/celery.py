@@ -23,6 +23,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Yesterday's sign-ins against each venue's baseline; after midnight so the day is complete.
     "staff-detect-signin-anomalies": {"task": "staff.detect_signin_anomalies", "schedule": crontab(hour=2, minute=10)},
+    # After midnight, so "signed in at the previous venue since" includes the whole of yesterday.
+    "staff-resolve-transfers": {"task": "staff.resolve_transfers", "schedule": crontab(hour=1, minute=40)},
     # Yesterday's missing self-inspections become "missed" rows (closed days excluded).
     "inspections-mark-missed-self-inspections": {
         "task": "inspections.tasks.mark_missed_self_inspections", "schedule": crontab(hour=0, minute=30)},

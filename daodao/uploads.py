@@ -1,17 +1,24 @@
-"""Uploaded files: unguessable names, and served only to logged-in users.
+"""Uploaded files: unguessable names, served only to those who may see their owner.
 
-Photos of findings, rectification evidence, drawn signatures and employee photos are
-personal or sensitive. Their names are random (nothing about the person or venue, and
-not enumerable), and the media view below requires a login; nothing under MEDIA_ROOT is
-published by a web server.
+Photos of findings, rectification evidence, drawn signatures, employee photos and signed
+interview notes are personal or sensitive. Their names are random (nothing about the
+person or venue, and not enumerable), nothing under MEDIA_ROOT is published by a web
+server, and the media view below serves a file only when the record that owns it is
+visible to the requesting user through that app's ordinary scoping path (jurisdiction,
+role, the undercover rule). A random name is not a permission: a link forwarded to a
+colleague of another district answers 404, like any out-of-scope object.
+
+Each app registers, in ``AppConfig.ready``, who owns the files under its upload prefixes:
+``media_owner("pledges/signatures", lambda user, name: <visible queryset>.filter(signature=name))``.
+A prefix nobody registered is never served.
 """
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils._os import safe_join
@@ -38,15 +45,38 @@ class RandomName:
         return isinstance(other, RandomName) and other.prefix == self.prefix
 
 
-@login_required
+# upload prefix -> fn(user, name) -> a queryset (or bool) saying whether ``user`` may see it
+OwnerLookup = Callable[[Any, str], Any]
+_OWNERS: dict[str, OwnerLookup] = {}
+
+
+def media_owner(prefix: str, lookup: OwnerLookup) -> None:
+    """Register who may see the files stored under ``prefix`` (a ``RandomName`` prefix)."""
+    _OWNERS[prefix.strip("/")] = lookup
+
+
+def media_visible(user: Any, name: str) -> bool:
+    for prefix, lookup in _OWNERS.items():
+        if name.startswith(prefix + "/"):
+            found = lookup(user, name)
+            return bool(found) if isinstance(found, bool) else found.exists()
+    return False
+
+
 def media(request: HttpRequest, path: str) -> FileResponse:
+    """Serve an uploaded file to a user who may see the record it belongs to; 404 otherwise
+    (also for anonymous users, unless the owner says the file is public course material)."""
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception:  # SuspiciousFileOperation: a path outside MEDIA_ROOT
         raise Http404 from None
-    if not full.is_file():
+    name = path.replace("\\", "/")
+    if "\x00" in name or not media_visible(request.user, name) or not full.is_file():
         raise Http404
     response = FileResponse(full.open("rb"))
     response["Cache-Control"] = "private, no-store"
+    # Never rendered as a page of our origin (an uploaded HTML or SVG cannot run script).
     response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     return response

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,18 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from alerts.kinds import register_kind
         from daodao import ui
+        from daodao.uploads import media_owner
 
         from . import selectors
+        from .models import (
+            EvidencePhoto,
+            Finding,
+            Inspection,
+            Interview,
+            ItemResult,
+            RectificationOrder,
+            SelfInspection,
+        )
 
         register_kind("rectification_overdue", _("Overdue rectification orders"),
                       "inspections/alert_evidence_overdue.html")
@@ -20,3 +31,12 @@ class InspectionsConfig(AppConfig):
         ui.nav(_("Tasks"), "inspections:tasks", lambda u: u.is_police or u.is_system_admin, order=32)
         ui.venue_panel("inspections/panel_venue.html", selectors.venue_panel_context, order=5)
         ui.dashboard_panel("inspections/panel_dashboard.html", selectors.dashboard_panel_context, order=30)
+        # Files follow the visibility of their records (undercover rule included).
+        media_owner("inspections/findings", lambda user, name: Finding.objects.visible_to(user).filter(photo=name))
+        media_owner("inspections/items", lambda user, name: ItemResult.objects.filter(photo=name).filter(
+            Q(inspection__in=Inspection.objects.visible_to(user).values("pk"))
+            | Q(self_inspection__in=SelfInspection.objects.visible_to(user).values("pk"))))
+        media_owner("inspections/evidence", lambda user, name: EvidencePhoto.objects.filter(
+            file=name, event__order__in=RectificationOrder.objects.visible_to(user).values("pk")))
+        media_owner("inspections/interviews",
+                    lambda user, name: Interview.objects.visible_to(user).filter(signed_note=name))

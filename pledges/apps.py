@@ -9,11 +9,14 @@ class PledgesConfig(AppConfig):
     def ready(self) -> None:
         from alerts.kinds import register_kind
         from daodao import ui
+        from daodao.uploads import media_owner
 
         from . import selectors
+        from .models import Pledge
 
         register_kind("pledge_missing", _("Pledges missing past the grace period"), "pledges/alert_evidence.html")
         ui.nav(_("Pledges"), "pledges:coverage", lambda u: u.is_police or u.is_association or u.is_system_admin,
                order=40)
         ui.venue_panel("pledges/panel_venue.html", selectors.venue_panel_context, order=12)
         ui.dashboard_panel("pledges/panel_dashboard.html", selectors.dashboard_panel_context, order=40)
+        media_owner("pledges/signatures", lambda user, name: Pledge.objects.visible_to(user).filter(signature=name))

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from alerts.services import AlertSpec, alerts_raise
-from audit.services import audit_record, client_ip
+from audit.services import audit_record
+from daodao.clientip import client_ip
 from notices.services import NoticeSpec, notices_send
 from staff.models import Employment
 from venues.models import Venue

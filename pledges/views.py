@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number
-from staff.views import employee_identify
+from staff.models import SignInRefusal
+from staff.views import employee_identify_page
 from venues.selectors import venue_by_signin_token, venue_get_for_user
 
 from .forms import PublishForm, SignForm
@@ -120,7 +121,8 @@ def templates(request: HttpRequest) -> HttpResponse:
 def employee_sign(request: HttpRequest, token: str) -> HttpResponse:
     """The employee's pledge, reached from the venue's QR code."""
     venue_obj = venue_by_signin_token(token)
-    employment, page = employee_identify(request, venue_obj, _("Employee responsibility pledge"))
+    employment, page = employee_identify_page(request, venue_obj, source=SignInRefusal.Source.PLEDGE,
+                                         purpose=_("Employee responsibility pledge"))
     if page is not None:
         return page
     template = template_current(Kind.EMPLOYEE)

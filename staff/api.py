@@ -8,13 +8,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.services import client_ip
 from daodao.api import as_drf_error
+from daodao.clientip import client_ip
 
-from . import ratelimit
+from .identify import SignInRefused
 from .models import SignIn
 from .selectors import venue_for_signin
-from .services import SignInRefused, signin_record, signin_refuse_rate_limited
+from .services import signin_record
 
 
 class SignInSerializer(serializers.ModelSerializer):
@@ -85,17 +85,13 @@ class SignInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         venue = venue_for_signin(data["token"])
         if venue is None:
             raise NotFound
-        ip = client_ip(request)
         try:
-            if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
-                try:
-                    signin_refuse_rate_limited(venue=venue, source=SignIn.Source.API, ip=ip)
-                except SignInRefused as exc:
-                    raise Throttled(detail=exc.messages[0]) from None
             result = signin_record(venue=venue, id_number=data["id_number"], phone=data["phone"],
-                                   lat=data.get("lat"), lng=data.get("lng"), source=SignIn.Source.API, ip=ip)
+                                   lat=data.get("lat"), lng=data.get("lng"), source=SignIn.Source.API,
+                                   ip=client_ip(request))
         except SignInRefused as exc:
-            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            if exc.code == "rate_limited":
+                raise Throttled(detail=exc.messages[0]) from None
             return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
         except Exception as exc:
             raise as_drf_error(exc) from exc

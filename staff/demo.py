@@ -18,7 +18,7 @@ from venues.models import Venue
 
 from .detector import detect_signin_anomalies
 from .models import Employment, Person, SignIn, VenueDay
-from .services import venue_days_rebuild
+from .services import employee_register, venue_days_rebuild
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰文斌浩宇欣怡晨阳婷雪梅"
@@ -129,5 +129,19 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
     SignIn.objects.bulk_create(signins, batch_size=1000)
     venue_days_rebuild(since=today - timedelta(days=HISTORY_DAYS), until=today)
     detection = detect_signin_anomalies(on=today - timedelta(days=1))
+    transfer = _demo_transfer(venues["330602-0"], venues[keys[1]])
     return {"persons": len(persons), "signins": len(signins), "detection": detection,
-            "demo_employee": dict(DEMO_EMPLOYEE)}
+            "demo_employee": dict(DEMO_EMPLOYEE), "transfer": transfer}
+
+
+def _demo_transfer(flagship: Venue, other: Venue) -> str:
+    """One of the flagship's staff registered today by another venue's manager, through the
+    service: manager_yc sees a notice and the confirm / keep buttons on that employee's page."""
+    manager = other.managers.first()
+    mover = (Employment.objects.filter(venue=flagship, status=Employment.Status.ACTIVE)
+             .exclude(person__name=DEMO_EMPLOYEE["name"]).select_related("person").order_by("id").first())
+    if manager is None or mover is None:
+        return ""
+    employee_register(by=manager, venue=other, name=mover.person.name, id_number=mover.person.id_number,
+                      phone=mover.person.phone, position="服务员")
+    return mover.person.name

@@ -25,12 +25,18 @@ class EmployeeForm(forms.Form):
     hired_on = forms.DateField(label=_("Hired on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     photo = forms.FileField(label=_("Photo"), required=False)
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editing: bool = False, phone_masked: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if editing:
             # The ID number identifies the person; a wrong one means a new registration.
             del self.fields["id_number"]
             del self.fields["hired_on"]
+            # The recorded number is never sent to the browser: shown masked, replaced by typing a new one.
+            phone = self.fields["phone"]
+            phone.required = False
+            phone.widget.attrs.update({"placeholder": phone_masked, "autocomplete": "off", "inputmode": "tel"})
+            phone.help_text = _("Now %(masked)s. Leave empty to keep it; type a new number to change it.") % {
+                "masked": phone_masked}
 
 
 class ImportForm(forms.Form):

@@ -101,9 +101,10 @@ class Employment(models.Model):
         verbose_name_plural = _("employments")
         ordering = ["-hired_on", "-id"]
         constraints = [
-            # One person works at one venue at a time: moving venue closes the old employment first.
-            models.UniqueConstraint(fields=["person"], condition=~Q(status="left"),
-                                    name="employment_one_current_per_person"),
+            # A person may work at several venues at once (part-time work is real), but holds at
+            # most one current employment per venue. Moving venue: see ``Transfer``.
+            models.UniqueConstraint(fields=["person", "venue"], condition=~Q(status="left"),
+                                    name="employment_one_current_per_person_venue"),
             models.CheckConstraint(
                 condition=(Q(status="left") & Q(left_on__isnull=False))
                 | (~Q(status="left") & Q(left_on__isnull=True)),
@@ -125,6 +126,75 @@ class Employment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status in self.CURRENT_STATUSES
+
+
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def open(self) -> "TransferQuerySet":
+        return self.filter(state=Transfer.State.OPEN)
+
+
+class Transfer(models.Model):
+    """A person registered at a new venue while still employed at another one.
+
+    The new venue cannot end the old venue's employment (it knows no more than an ID
+    number). The old employment stays current until one of:
+
+    - the old venue's manager (or the police) confirms the person left -> ``ended``;
+    - the old venue's manager says the person still works there too (part-time) -> ``kept``;
+    - ``settings.DAODAO_TRANSFER_CONFIRM_DAYS`` days pass (default 7): the nightly job ends
+      the old employment when the person has not signed in at the old venue since the new
+      registration (``ended``), and keeps it when they have (``kept``: they work at both).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting the previous venue")
+        ENDED = "ended", _("Left the previous venue")
+        KEPT = "kept", _("Works at both venues")
+
+    class Resolution(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed by the previous venue")
+        KEPT = "kept", _("Kept by the previous venue")
+        NO_SIGNIN = "no_signin", _("No sign-in at the previous venue in time")
+        STILL_SIGNING = "still_signing", _("Still signs in at the previous venue")
+        ENDED_ELSEWHERE = "ended_elsewhere", _("Employment ended otherwise")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    from_employment = models.ForeignKey(Employment, verbose_name=_("previous employment"), on_delete=models.PROTECT,
+                                        related_name="transfers_out")
+    to_employment = models.ForeignKey(Employment, verbose_name=_("new employment"), on_delete=models.PROTECT,
+                                      related_name="transfers_in")
+    opened_on = models.DateField(_("registered at the new venue on"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_employment", "to_employment"], name="transfer_once_per_pair"),
+            models.CheckConstraint(condition=~Q(from_employment=models.F("to_employment")),
+                                   name="transfer_two_employments"),
+            models.CheckConstraint(condition=Q(state__in=["open", "ended", "kept"]), name="transfer_state_valid"),
+            models.CheckConstraint(
+                condition=(Q(state="open") & Q(resolution="") & Q(resolved_at__isnull=True))
+                | (~Q(state="open") & ~Q(resolution="") & Q(resolved_at__isnull=False)),
+                name="transfer_resolved_iff_closed",
+            ),
+        ]
+        indexes = [
+            # The nightly job reads the open transfers that are due.
+            models.Index(fields=["state", "opened_on"], name="transfer_state_opened_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.opened_on}"
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
@@ -197,13 +267,21 @@ class SignInRefusal(models.Model):
         INVALID = "invalid", _("Invalid input")
         RATE_LIMITED = "rate_limited", _("Too many attempts")
 
+    class Source(models.TextChoices):
+        """Which of the employee's QR pages was used (all identify the same way)."""
+
+        WEB = "web", _("Sign-in page")
+        API = "api", _("Sign-in API")
+        PLEDGE = "pledge", _("Pledge page")
+        EXAM = "exam", _("Exam")
+
     venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="+")
     # Set when the person is known but not employed here (a useful lead for the police).
     person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
     at = models.DateTimeField(_("time"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
-    source = models.CharField(_("source"), max_length=3, choices=SignIn.Source.choices)
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = SignInRefusalQuerySet.as_manager()

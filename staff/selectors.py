@@ -120,16 +120,3 @@ def signins_today_in_scope(user: Any) -> dict[str, Any]:
         "operating": operating, "far": days["far"] or 0, "before_training": days["pending"] or 0,
         "closed": days["closed_days"] or 0,
     }
-
-
-def employment_identify(*, venue: Venue, id_number: str, phone: str) -> Employment | None:
-    """The current employment of the person with this ID number *and* phone at ``venue``.
-
-    How an employee without an account is recognised on the venue's QR pages (sign-in,
-    pledge, exam): both values must match the registration.
-    """
-    return (
-        Employment.objects.current().select_related("person", "venue")
-        .filter(venue=venue, person__id_number=normalize_id_number(id_number), person__phone=normalize_phone(phone))
-        .first()
-    )

@@ -1,15 +1,20 @@
 """Writes for employees, employments, daily sign-ins, closed days and corrections."""
 
 import math
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +30,8 @@ from daodao.identifiers import (
 )
 from venues.models import Venue
 
-from .models import Employment, Person, SignIn, SignInCorrection, SignInRefusal, VenueDay
+from .identify import employee_identify
+from .models import Employment, Person, SignIn, SignInCorrection, Transfer, VenueDay
 
 # A sign-in further than this from the venue's registered location is accepted but marked:
 # indoor GPS is unreliable, so distance is evidence, not a reason to refuse.
@@ -50,11 +56,26 @@ def _check_may_write(by: User, venue: Venue) -> None:
 
 # --- Employees ------------------------------------------------------------------
 
+NAME_MAX = 50
+
+
+def clean_name(value: str) -> str:
+    """NFKC, one space between parts, no control characters."""
+    value = " ".join(unicodedata.normalize("NFKC", value).split())
+    return "".join(c for c in value if unicodedata.category(c)[0] != "C")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return clean_name(a).replace(" ", "").casefold() == clean_name(b).replace(" ", "").casefold()
+
+
 def _clean_identity(*, name: str, id_number: str, phone: str) -> tuple[str, str, str]:
-    name, id_number, phone = name.strip(), normalize_id_number(id_number), normalize_phone(phone)
+    name, id_number, phone = clean_name(name), normalize_id_number(id_number), normalize_phone(phone)
     errors: dict[str, list[Any]] = {}
     if not name:
         errors["name"] = [_("Enter the employee's name.")]
+    elif len(name) > NAME_MAX:
+        errors["name"] = [_("A name has at most %(n)d characters.") % {"n": NAME_MAX}]
     for field, validator, value in (("id_number", validate_id_number, id_number), ("phone", validate_mobile, phone)):
         try:
             validator(value)
@@ -65,6 +86,14 @@ def _clean_identity(*, name: str, id_number: str, phone: str) -> tuple[str, str,
     return name, id_number, phone
 
 
+def _may_change_identity(*, by: User, person: Person, venue: Venue) -> bool:
+    """Name and phone are the person's sign-in credentials at every venue they work at:
+    only the police (audited) change them, or the venue that alone employs the person."""
+    if by.is_police or by.is_system_admin:
+        return True
+    return not Employment.objects.current().filter(person=person).exclude(venue=venue).exists()
+
+
 @transaction.atomic
 def employee_register(
     *, by: User, venue: Venue, name: str, id_number: str, phone: str, position: str = "",
@@ -72,74 +101,212 @@ def employee_register(
 ) -> Employment:
     """Register a person as an employee of ``venue``.
 
-    1. Validate the ID number (GB 11643) and mobile number.
-    2. Find the person by ID number, or create them: one person is one record across venues.
-       A known person's name and phone are updated to what the new registration says.
-    3. If the person currently works at another venue, close that employment (moving venue),
-       so the history across venues stays visible to the police.
-    4. Open a pending employment here; it becomes active once onboarding is passed.
+    1. Validate name, ID number (GB 11643, NFKC-normalised) and mobile number.
+    2. Find the person by ID number (row-locked), or create them: one person is one record
+       across venues. A known person's name must match the record -- anybody can type a
+       stranger's ID number, so a mismatch is refused ("contact the police").
+    3. The phone is a sign-in credential: a different phone replaces the recorded one only
+       when this venue will alone employ the person (or the registrar is police); otherwise
+       the recorded phone stays and the person signs in with it.
+    4. Open a pending employment here (one current employment per person and venue is a
+       database constraint; several venues at once are allowed: part-time work is real).
+    5. For each current employment elsewhere open a ``Transfer`` and notify that venue's
+       managers. Nothing of the other venue is changed here; see ``transfers_resolve_due``.
     """
     _check_may_write(by, venue)
     name, id_number, phone = _clean_identity(name=name, id_number=id_number, phone=phone)
     hired_on = hired_on or timezone.localdate()
-    try:
-        with transaction.atomic():
-            person, created = Person.objects.select_for_update().get_or_create(
-                id_number=id_number,
-                defaults={"name": name, "phone": phone, "gender": id_gender(id_number),
-                          "birth_date": id_birth_date(id_number)},
-            )
-    except IntegrityError as exc:  # pragma: no cover — get_or_create already retries the race
-        raise ValidationError({"id_number": _("This person was just registered by someone else; try again.")}) from exc
-    if not created and (person.name, person.phone) != (name, phone):
-        person.name, person.phone = name, phone
-        person.save(update_fields=["name", "phone", "updated_at"])
-    if photo is not None:
+    _check_plausible_day(hired_on, field="hired_on")
+    person, created = Person.objects.select_for_update().get_or_create(
+        id_number=id_number,
+        defaults={"name": name, "phone": phone, "gender": id_gender(id_number), "birth_date": id_birth_date(id_number)},
+    )
+    elsewhere: list[Employment] = []
+    if not created:
+        if not _same_name(person.name, name):
+            raise ValidationError({"name": _(
+                "This name does not match the person registered with this ID number. Check the ID card; if the "
+                "record is wrong, contact the police to correct it.")})
+        current = list(Employment.objects.select_for_update().current().filter(person=person)
+                       .select_related("venue"))
+        if any(e.venue_id == venue.pk for e in current):
+            raise ValidationError({"id_number": _("This person is already registered as an employee of this venue.")})
+        elsewhere = current
+        if person.phone != phone and (not elsewhere or by.is_police or by.is_system_admin):
+            person.phone = phone
+            person.save(update_fields=["phone", "updated_at"])
+            audit_record(action="person_identity_change", request=request, actor=by, target=person,
+                         detail={"fields": ["phone"], "via": "registration"})
+    if photo is not None and (created or _may_change_identity(by=by, person=person, venue=venue)):
         person.photo = photo
         person.save(update_fields=["photo", "updated_at"])
-
-    current = Employment.objects.select_for_update().current().filter(person=person).first()
-    if current is not None:
-        if current.venue_id == venue.pk:
-            raise ValidationError({"id_number": _("This person is already registered as an employee of this venue.")})
-        moved_on = max(hired_on, current.hired_on)
-        Employment.objects.filter(pk=current.pk).update(
-            status=Employment.Status.LEFT, left_on=moved_on, updated_at=timezone.now()
-        )
-        audit_record(action="employment_end", request=request, actor=by, target=current,
-                     detail={"reason": "moved venue", "to_venue": venue.pk})
     try:
         with transaction.atomic():
             employment = Employment.objects.create(person=person, venue=venue, position=position.strip()[:50],
                                                    hired_on=hired_on)
     except IntegrityError as exc:
-        raise ValidationError({"id_number": _("This person was just registered elsewhere; try again.")}) from exc
+        raise ValidationError({"id_number": _("This person was just registered here by someone else.")}) from exc
     audit_record(action="employee_register", request=request, actor=by, target=employment,
-                 detail={"person": person.pk, "new_person": created})
+                 detail={"person": person.pk, "new_person": created, "transfers_from": [e.pk for e in elsewhere]})
+    if elsewhere:
+        _transfers_open(person=person, to_employment=employment, previous=elsewhere)
     return employment
+
+
+def _transfers_open(*, person: Person, to_employment: Employment, previous: list[Employment]) -> None:
+    """Open one transfer per previous employment and tell that venue's managers (and only
+    them: the new venue's name is not disclosed to the old one)."""
+    from notices.services import NoticeSpec, notices_send
+
+    transfers = Transfer.objects.bulk_create([
+        Transfer(person=person, from_employment=e, to_employment=to_employment, opened_on=to_employment.hired_on)
+        for e in previous
+    ])
+    days = transfer_confirm_days()
+    specs = []
+    managers = Venue.managers.through.objects.filter(venue_id__in=[e.venue_id for e in previous])
+    by_venue: dict[int, list[int]] = {}
+    for venue_id, user_id in managers.values_list("venue_id", "user_id"):
+        by_venue.setdefault(venue_id, []).append(user_id)
+    for t, e in zip(transfers, previous, strict=True):
+        for user_id in by_venue.get(e.venue_id, []):
+            specs.append(NoticeSpec(
+                user_id=user_id, dedupe_key=f"transfer:{t.pk}", kind="transfer", venue_id=e.venue_id,
+                title=_("%(name)s has been registered at another venue") % {"name": person.name},
+                body=_("%(name)s was registered as an employee of another venue on %(day)s. If they no longer "
+                       "work for you, confirm that they left; if they still work for you too (part-time), say so. "
+                       "Without an answer, their employment here ends after %(days)d days unless they sign in "
+                       "here in that time.") % {"name": person.name, "day": t.opened_on.isoformat(), "days": days},
+                link=reverse("staff:detail", args=[e.pk]),
+            ))
+    transaction.on_commit(lambda: notices_send(specs=specs))
+
+
+def transfer_confirm_days() -> int:
+    return int(getattr(settings, "DAODAO_TRANSFER_CONFIRM_DAYS", 7))
 
 
 @transaction.atomic
 def employee_update(
-    *, by: User, employment: Employment, name: str, phone: str, position: str,
+    *, by: User, employment: Employment, name: str, phone: str = "", position: str,
     photo: UploadedFile | None = None, request: HttpRequest | None = None,
 ) -> Employment:
-    """Change the contact data of a current employee (the ID number identifies the person and is not edited)."""
+    """Change an employee's details. The ID number identifies the person and is never edited.
+
+    Name and phone (the sign-in credentials, shared by every venue the person works at)
+    change only by the police, audited, or by the venue that alone employs them. An empty
+    ``phone`` keeps the recorded one (forms show it masked, never pre-filled).
+    """
     _check_may_write(by, employment.venue)
     if not employment.is_current:
         raise ValidationError(_("This employment has ended; it can no longer be changed."))
-    person = employment.person
+    person = Person.objects.select_for_update().get(pk=employment.person_id)
+    phone = phone.strip() or person.phone
     name, _id, phone = _clean_identity(name=name, id_number=person.id_number, phone=phone)
+    changed = [f for f, new in (("name", name), ("phone", phone)) if getattr(person, f) != new]
+    if changed and not _may_change_identity(by=by, person=person, venue=employment.venue):
+        raise ValidationError(_("This person also works at another venue, so only the police can change their "
+                                "name or phone number. Ask the narcotics officer of your area."))
     person.name, person.phone = name, phone
     fields = ["name", "phone", "updated_at"]
     if photo is not None:
         person.photo = photo
         fields.append("photo")
     person.save(update_fields=fields)
+    employment.person = person
     employment.position = position.strip()[:50]
     employment.save(update_fields=["position", "updated_at"])
-    audit_record(action="employee_update", request=request, actor=by, target=employment)
+    audit_record(action="employee_update", request=request, actor=by, target=employment,
+                 detail={"changed": changed})
+    if changed:
+        audit_record(action="person_identity_change", request=request, actor=by, target=person,
+                     detail={"fields": changed, "via": "edit"})
     return employment
+
+
+def _check_plausible_day(day: date, *, field: str) -> None:
+    today = timezone.localdate()
+    if not (date(1950, 1, 1) <= day <= today + timedelta(days=366)):
+        raise ValidationError({field: _("This date is not plausible.")})
+
+
+# --- Transfers (a person registered at a new venue while employed at another) -----
+
+def _transfer_close(*, transfer: Transfer, state: str, resolution: str, by: User | None) -> bool:
+    return bool(Transfer.objects.filter(pk=transfer.pk, state=Transfer.State.OPEN).update(
+        state=state, resolution=resolution, resolved_at=timezone.now(), resolved_by=by))
+
+
+@transaction.atomic
+def transfer_confirm(*, transfer: Transfer, by: User, left_on: date | None = None,
+                     request: HttpRequest | None = None) -> Transfer:
+    """The previous venue (its manager, or the police) confirms the person left."""
+    previous = Employment.objects.select_related("venue").get(pk=transfer.from_employment_id)
+    _check_may_write(by, previous.venue)
+    if not _transfer_close(transfer=transfer, state=Transfer.State.ENDED, resolution=Transfer.Resolution.CONFIRMED,
+                           by=by):
+        raise ValidationError(_("This transfer has already been settled."))
+    left_on = left_on or max(transfer.opened_on, previous.hired_on)
+    if left_on < previous.hired_on:
+        raise ValidationError({"left_on": _("The leaving date cannot be before the hiring date.")})
+    Employment.objects.filter(pk=previous.pk, status__in=Employment.CURRENT_STATUSES).update(
+        status=Employment.Status.LEFT, left_on=left_on, updated_at=timezone.now())
+    audit_record(action="employment_end", request=request, actor=by, target=previous,
+                 detail={"reason": "transfer confirmed", "transfer": transfer.pk})
+    transfer.refresh_from_db()
+    return transfer
+
+
+@transaction.atomic
+def transfer_keep(*, transfer: Transfer, by: User, request: HttpRequest | None = None) -> Transfer:
+    """The previous venue says the person still works there too (part-time): nothing ends."""
+    previous = Employment.objects.select_related("venue").get(pk=transfer.from_employment_id)
+    _check_may_write(by, previous.venue)
+    if not _transfer_close(transfer=transfer, state=Transfer.State.KEPT, resolution=Transfer.Resolution.KEPT, by=by):
+        raise ValidationError(_("This transfer has already been settled."))
+    audit_record(action="transfer_keep", request=request, actor=by, target=previous,
+                 detail={"transfer": transfer.pk})
+    transfer.refresh_from_db()
+    return transfer
+
+
+def transfers_resolve_due(*, today: date | None = None) -> dict[str, int]:
+    """Nightly: settle the open transfers nobody answered. Set-based and idempotent.
+
+    1. Transfers made moot by an employment ending otherwise are closed.
+    2. Of those open for ``DAODAO_TRANSFER_CONFIRM_DAYS`` days or more: a person who signed in
+       at the previous venue since the new registration still works there (``kept``); for
+       the rest the previous employment ends on the day of the new registration.
+    Each step claims rows with a conditional UPDATE, so two runs at once do the work once.
+    """
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=transfer_confirm_days())
+    now = timezone.now()
+    left = Employment.Status.LEFT
+    counts = {}
+    with transaction.atomic():
+        counts["moot"] = (
+            Transfer.objects.open().filter(from_employment__status=left).update(
+                state=Transfer.State.ENDED, resolution=Transfer.Resolution.ENDED_ELSEWHERE, resolved_at=now)
+            + Transfer.objects.open().filter(to_employment__status=left).update(
+                state=Transfer.State.KEPT, resolution=Transfer.Resolution.ENDED_ELSEWHERE, resolved_at=now))
+        due = Transfer.objects.open().filter(opened_on__lte=cutoff)
+        signed_in = Exists(SignIn.objects.filter(person_id=OuterRef("person_id"),
+                                                 venue_id=OuterRef("from_employment__venue_id"),
+                                                 day__gte=OuterRef("opened_on")))
+        counts["kept"] = due.filter(signed_in).update(state=Transfer.State.KEPT,
+                                                      resolution=Transfer.Resolution.STILL_SIGNING, resolved_at=now)
+        ending = list(due.select_for_update(skip_locked=True).values_list("pk", "from_employment_id", "opened_on"))
+        claimed = Transfer.objects.filter(pk__in=[t[0] for t in ending], state=Transfer.State.OPEN).update(
+            state=Transfer.State.ENDED, resolution=Transfer.Resolution.NO_SIGNIN, resolved_at=now)
+        opened = Subquery(Transfer.objects.filter(pk__in=[t[0] for t in ending], from_employment=OuterRef("pk"))
+                          .order_by("opened_on").values("opened_on")[:1])
+        ended = Employment.objects.filter(pk__in=[t[1] for t in ending], status__in=Employment.CURRENT_STATUSES)
+        counts["ended"] = ended.update(status=left, left_on=Greatest(F("hired_on"), opened), updated_at=now)
+        if claimed:
+            audit_record(action="employment_end", detail={"reason": "transfer not answered in time",
+                                                          "employments": [t[1] for t in ending]})
+    return counts
 
 
 @dataclass(frozen=True)
@@ -238,6 +405,7 @@ def employment_end(*, employment: Employment, by: User, left_on: date | None = N
     """pending/active -> left, with the last day of work."""
     _check_may_write(by, employment.venue)
     left_on = left_on or timezone.localdate()
+    _check_plausible_day(left_on, field="left_on")
     if left_on < employment.hired_on:
         raise ValidationError({"left_on": _("The leaving date cannot be before the hiring date.")})
     with transaction.atomic():
@@ -246,6 +414,13 @@ def employment_end(*, employment: Employment, by: User, left_on: date | None = N
         )
         if not claimed:
             raise ValidationError(_("This employment has already ended."))
+        # Ending the previous job settles a transfer waiting on it; ending the new one makes it moot.
+        now = timezone.now()
+        Transfer.objects.open().filter(from_employment=employment).update(
+            state=Transfer.State.ENDED, resolution=Transfer.Resolution.CONFIRMED, resolved_at=now, resolved_by=by)
+        Transfer.objects.open().filter(to_employment=employment).update(
+            state=Transfer.State.KEPT, resolution=Transfer.Resolution.ENDED_ELSEWHERE, resolved_at=now,
+            resolved_by=by)
         audit_record(action="employment_end", request=request, actor=by, target=employment,
                      detail={"reason": reason.strip()[:200]})
     employment.refresh_from_db()
@@ -253,10 +428,6 @@ def employment_end(*, employment: Employment, by: User, left_on: date | None = N
 
 
 # --- Daily sign-in --------------------------------------------------------------
-
-class SignInRefused(ValidationError):
-    """A refused sign-in; ``code`` is a ``SignInRefusal.Reason``."""
-
 
 @dataclass(frozen=True)
 class SignInResult:
@@ -272,30 +443,6 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(a))
 
-
-def _refuse(*, venue: Venue, reason: str, source: str, ip: str | None, person: Person | None = None) -> None:
-    SignInRefusal.objects.create(venue=venue, reason=reason, source=source, ip=ip, person=person)
-    messages = {
-        SignInRefusal.Reason.UNKNOWN: _("No employee with this ID number and phone number is registered. "
-                                        "Ask your manager to register you."),
-        SignInRefusal.Reason.NOT_EMPLOYED: _("You are not registered as an employee of this venue. "
-                                             "Ask your manager to register you here."),
-        SignInRefusal.Reason.INVALID: _("Check the ID number and phone number and try again."),
-        SignInRefusal.Reason.RATE_LIMITED: _("Too many attempts. Please wait a few minutes and try again."),
-    }
-    raise SignInRefused(messages[reason], code=reason)
-
-
-def signin_refuse_rate_limited(*, venue: Venue, source: str, ip: str | None) -> None:
-    """Record a throttled attempt and refuse it (the caller's rate limiter decided)."""
-    _refuse(venue=venue, reason=SignInRefusal.Reason.RATE_LIMITED, source=source, ip=ip)
-
-
-_LOOKUP_SQL = """
-SELECT e.id, e.status, p.id, p.name FROM staff_employment e JOIN staff_person p ON p.id = e.person_id
-WHERE p.id_number = %s AND p.phone = %s AND e.venue_id = %s AND e.status IN ('pending', 'active')
-LIMIT 1
-"""
 
 _INSERT_SQL = """
 INSERT INTO staff_signin (employment_id, venue_id, person_id, day, at, lat, lng, distance_m, far_from_venue,
@@ -344,30 +491,18 @@ def signin_record(
 ) -> SignInResult:
     """Sign an employee in at ``venue`` for today (Asia/Shanghai).
 
-    1. Find the current employment of the person with this ID number *and* phone at this
-       venue (one query). Unknown person / not employed here -> refused, and the refusal is
-       recorded (outside the transaction, so it survives).
+    1. ``employee_identify``: the current employment of the person with this ID number
+       *and* phone at this venue (rate limited, one query); otherwise ``SignInRefused``,
+       and the refusal is recorded (outside any transaction, so it survives).
     2. Insert the sign-in (ON CONFLICT DO NOTHING); the unique (person, venue, day)
        constraint turns a double tap or a concurrent retry into "already signed in" with
        the existing record.
     3. In the same transaction bump the venue's day rollup with one upsert, so the count is
        exact at every commit (the row lock serialises only sign-ins of the same venue).
     """
-    id_number, phone = normalize_id_number(id_number), normalize_phone(phone)
-    if len(id_number) != 18 or not phone:
-        _refuse(venue=venue, reason=SignInRefusal.Reason.INVALID, source=source, ip=ip)
-    # The hot path is hand-written SQL (three statements, no savepoint): it is the endpoint
-    # every employee of the city hits each morning; see README "Performance".
-    with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP_SQL, [id_number, phone, venue.pk])
-        row = cursor.fetchone()
-    if row is None:
-        person = Person.objects.filter(id_number=id_number, phone=phone).only("pk").first()
-        reason = SignInRefusal.Reason.NOT_EMPLOYED if person else SignInRefusal.Reason.UNKNOWN
-        _refuse(venue=venue, reason=reason, source=source, ip=ip, person=person)
-    assert row is not None
-    person = Person(pk=row[2], name=row[3], id_number=id_number, phone=phone)
-    employment = Employment(pk=row[0], person=person, venue=venue, status=row[1])
+    who = employee_identify(venue=venue, id_number=id_number, phone=phone, ip=ip, source=source)
+    person = Person(pk=who.person_id, name=who.name, id_number=who.id_number, phone=who.phone)
+    employment = Employment(pk=who.employment_id, person=person, venue=venue, status=who.status)
     now = timezone.now()
     day = timezone.localdate(now)
     dist = None

@@ -5,23 +5,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from audit.services import audit_record, client_ip
+from audit.services import audit_record
+from daodao.clientip import client_ip
 from daodao.excel import xlsx_response
+from daodao.identifiers import normalize_phone
 from venues.models import Venue
 from venues.selectors import venue_get_for_user
 
-from . import ratelimit
 from .charts import bar_chart
+from .employee_session import employee_current, employee_remember
 from .forms import CloseDayForm, CorrectionForm, EmployeeForm, EndForm, ImportForm, ReasonForm, SignInForm
+from .identify import SignInRefused, employee_identify
 from .imports import read_rows
-from .models import Employment, SignIn
+from .models import Employment, SignIn, Transfer
 from .selectors import (
     corrections_for,
     employment_get_for_user,
@@ -37,7 +40,6 @@ from .selectors import (
 )
 from .services import (
     ImportRefused,
-    SignInRefused,
     employee_register,
     employee_update,
     employees_import,
@@ -46,7 +48,9 @@ from .services import (
     may_write_employees,
     signin_correct,
     signin_record,
-    signin_refuse_rate_limited,
+    transfer_confirm,
+    transfer_confirm_days,
+    transfer_keep,
     venue_day_close,
     venue_day_reopen,
 )
@@ -66,26 +70,19 @@ def signin_page(request: HttpRequest, token: str) -> HttpResponse:
     form = SignInForm(request.POST or None)
     result: dict[str, Any] | None = None
     status = 200
-    if request.method == "POST":
-        ip = client_ip(request)
+    if request.method == "POST" and form.is_valid():
         try:
-            if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
-                status = 429
-                signin_refuse_rate_limited(venue=venue, source=SignIn.Source.WEB, ip=ip)
-            if form.is_valid():
-                r = signin_record(venue=venue, id_number=form.cleaned_data["id_number"],
-                                  phone=form.cleaned_data["phone"], lat=form.cleaned_data["lat"],
-                                  lng=form.cleaned_data["lng"], source=SignIn.Source.WEB, ip=ip)
-                result = {"ok": True, "signin": r.signin, "name": r.signin.employment.person.name,
-                          "far": r.signin.far_from_venue,
-                          "message": _("Signed in. Have a good shift!") if r.created
-                          else _("Already signed in today. Nothing more to do.")}
-            else:
-                ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            r = signin_record(venue=venue, id_number=form.cleaned_data["id_number"],
+                              phone=form.cleaned_data["phone"], lat=form.cleaned_data["lat"],
+                              lng=form.cleaned_data["lng"], source=SignIn.Source.WEB, ip=client_ip(request))
         except SignInRefused as exc:
-            if exc.code != "rate_limited":
-                ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            status = 429 if exc.code == "rate_limited" else 200
             result = {"ok": False, "message": exc.messages[0]}
+        else:
+            result = {"ok": True, "signin": r.signin, "name": r.signin.employment.person.name,
+                      "far": r.signin.far_from_venue,
+                      "message": _("Signed in. Have a good shift!") if r.created
+                      else _("Already signed in today. Nothing more to do.")}
     return render(request, "staff/signin.html", {"venue": venue, "form": form, "result": result,
                                                  "today": timezone.localdate()}, status=status)
 
@@ -156,6 +153,12 @@ def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) 
         "history": person_history_for_user(request.user, employment.person),
         "signins": recent_signins_for(employment), "corrections": corrections_for(employment),
         "activate_form": ReasonForm(), "end_form": EndForm(), "correction_form": CorrectionForm(),
+        # A new venue registered this person: this venue confirms the leaving or keeps them.
+        "transfers_out": list(Transfer.objects.open().filter(from_employment=employment)),
+        # This registration waits for the previous venue (police see which one).
+        "transfers_in": list(Transfer.objects.open().filter(to_employment=employment)
+                             .select_related("from_employment__venue")),
+        "transfer_days": transfer_confirm_days(), "is_police": request.user.is_police or request.user.is_system_admin,
         **extra,
     }
 
@@ -199,6 +202,14 @@ def employee_new(request: HttpRequest, venue_pk: int) -> HttpResponse:
             messages.success(request, _(
                 "Employee registered. Next, on their phone through the venue QR code: sign the pledge and pass "
                 "the anti-drug exam; they start work once it is passed."))
+            if Transfer.objects.open().filter(to_employment=employment).exists():
+                messages.info(request, _(
+                    "This person is still registered at another venue; that venue has been asked to confirm that "
+                    "they left. Nothing changes for your registration."))
+            if employment.person.phone != normalize_phone(form.cleaned_data["phone"]):
+                messages.warning(request, _(
+                    "The phone number differs from the one on record for this person, who also works elsewhere: "
+                    "they sign in with the number on record. Only the police can change it."))
             return redirect("staff:detail", pk=employment.pk)
     return render(request, "staff/form.html", {"form": form, "venue": venue, "e": None})
 
@@ -216,8 +227,9 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employment = employment_get_for_user(request.user, pk)
     if not may_write_employees(request.user, employment.venue):
         raise PermissionDenied
-    initial = {"name": employment.person.name, "phone": employment.person.phone, "position": employment.position}
-    form = EmployeeForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    initial = {"name": employment.person.name, "position": employment.position}
+    form = EmployeeForm(request.POST or None, request.FILES or None, initial=initial, editing=True,
+                        phone_masked=employment.person.phone_masked)
     if request.method == "POST" and form.is_valid():
         try:
             employee_update(by=request.user, employment=employment, request=request, **form.cleaned_data)
@@ -267,6 +279,38 @@ def _act(request: HttpRequest, pk: int, form_class: Any, action: Any, done: str)
             for m in errors:
                 messages.error(request, m)
     return redirect("staff:detail", pk=employment.pk)
+
+
+def _transfer_act(request: HttpRequest, pk: int, transfer_pk: int, action: Any, done: str) -> HttpResponse:
+    """Transfers are settled from the previous employment's page, reached through its scope."""
+    employment = employment_get_for_user(request.user, pk)
+    transfer = get_object_or_404(Transfer.objects.open(), pk=transfer_pk, from_employment=employment)
+    if not may_write_employees(request.user, employment.venue):
+        raise PermissionDenied
+    try:
+        action(transfer)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, done)
+    return redirect("staff:detail", pk=employment.pk)
+
+
+@login_required
+@require_POST
+def transfer_confirm_view(request: HttpRequest, pk: int, transfer_pk: int) -> HttpResponse:
+    return _transfer_act(request, pk, transfer_pk, lambda t: transfer_confirm(transfer=t, by=request.user,
+                                                                              request=request),
+                         _("Recorded: the employee has left this venue. They no longer count among your staff."))
+
+
+@login_required
+@require_POST
+def transfer_keep_view(request: HttpRequest, pk: int, transfer_pk: int) -> HttpResponse:
+    return _transfer_act(request, pk, transfer_pk, lambda t: transfer_keep(transfer=t, by=request.user,
+                                                                           request=request),
+                         _("Recorded: the employee works at both venues. They keep signing in here as before."))
 
 
 @login_required
@@ -335,29 +379,29 @@ def venue_reopen(request: HttpRequest, venue_pk: int) -> HttpResponse:
 
 # --- Employee identification for the venue's QR pages (pledge, exam) --------------
 
-def employee_identify(request: HttpRequest, venue: Venue, purpose: str) -> tuple[Any, HttpResponse | None]:
-    """Return (employment, None) once identified, or (None, the identification page)."""
-    from .employee_session import employee_current, employee_remember
-    from .selectors import employment_identify
+def employee_identify_page(request: HttpRequest, venue: Venue, *, source: str,
+                           purpose: str) -> tuple[Any, HttpResponse | None]:
+    """Return (employment, None) once identified, or (None, the identification page).
 
+    ``source`` is a ``SignInRefusal.Source`` (pledge, exam), ``purpose`` the page's title;
+    identification itself is the one shared service, ``staff.identify.employee_identify``
+    (the same limits and answers as sign-in).
+    """
     current = employee_current(request, venue)
     if current is not None:
         return current, None
     form = SignInForm(request.POST or None)
     message, status = "", 200
-    if request.method == "POST" and "id_number" in request.POST:
-        ip = client_ip(request)
-        if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
-            message, status = _("Too many attempts. Please wait a few minutes."), 429
-        elif form.is_valid():
-            employment = employment_identify(venue=venue, id_number=form.cleaned_data["id_number"],
-                                             phone=form.cleaned_data["phone"])
-            if employment is not None:
-                employee_remember(request, employment)
-                return employment, None
-            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
-            message = _("No current employee of this venue has this ID number and phone.")
+    if request.method == "POST" and "id_number" in request.POST and form.is_valid():
+        try:
+            who = employee_identify(venue=venue, id_number=form.cleaned_data["id_number"],
+                                    phone=form.cleaned_data["phone"], ip=client_ip(request),
+                                    source=source)
+        except SignInRefused as exc:
+            message, status = exc.messages[0], 429 if exc.code == "rate_limited" else 200
         else:
-            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
+            employment = who.employment()
+            employee_remember(request, employment)
+            return employment, None
     return None, render(request, "staff/employee_identify.html",
                         {"venue": venue, "form": form, "message": message, "purpose": purpose}, status=status)

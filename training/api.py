@@ -12,22 +12,28 @@ from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.exceptions import APIException, NotFound, Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from audit.services import client_ip
 from daodao.api import as_drf_error
-from staff import ratelimit
-from staff.selectors import employment_identify
+from daodao.clientip import client_ip
+from staff.identify import SignInRefused, employee_identify
+from staff.models import SignInRefusal
 from venues.models import Venue
 
 from .models import Attempt, Paper, Question
 from .services import attempt_start, attempt_submit, person_has_passed_onboarding
 
 SALT = "daodao.training.attempt"
+
+
+class IdentificationRefused(APIException):
+    """The same 400 answer as the sign-in API gives (``staff.identify``)."""
+
+    status_code = 400
 
 
 class ExamThrottle(AnonRateThrottle):
@@ -100,13 +106,14 @@ class AttemptStart(APIView):
         venue = Venue.objects.operating().filter(signin_token=d.get("venue_token", "")).first()
         if venue is None:
             raise NotFound
-        ip = client_ip(request._request)
-        if not ratelimit.signin_allowed(ip=ip, venue_id=venue.pk):
-            raise Throttled
-        employment = employment_identify(venue=venue, id_number=d.get("id_number", ""), phone=d.get("phone", ""))
-        if employment is None:
-            ratelimit.signin_failed(ip=ip, venue_id=venue.pk)
-            raise PermissionDenied("No current employee of this venue has this ID number and phone.")
+        try:
+            who = employee_identify(venue=venue, id_number=d.get("id_number", ""), phone=d.get("phone", ""),
+                                    ip=client_ip(request._request), source=SignInRefusal.Source.EXAM)
+        except SignInRefused as exc:
+            if exc.code == "rate_limited":
+                raise Throttled(detail=exc.messages[0]) from None
+            raise IdentificationRefused({"detail": exc.messages[0], "code": exc.code}) from None
+        employment = who.employment()
         code = Paper.Code.REFRESHER if person_has_passed_onboarding(employment.person_id) else Paper.Code.ONBOARDING
         return {"paper": Paper.objects.get(code=code, active=True), "person": employment.person, "venue": venue}
 

@@ -9,11 +9,17 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from alerts.kinds import register_kind
         from daodao import ui
+        from daodao.uploads import media_owner
 
         from . import selectors
+        from .models import Course
 
         register_kind("working_before_training", _("Working before passing the anti-drug exam"),
                       "training/alert_evidence.html")
         ui.nav(_("Training"), "training:reports", lambda u: u.is_police or u.is_association or u.is_system_admin,
                order=45)
         ui.venue_panel("training/panel_venue.html", selectors.venue_panel_context, order=14)
+        # Course material is shown to employees on the venue's QR page (no account):
+        # published courses are public, drafts only for logged-in staff.
+        media_owner("training/images", lambda user, name: Course.objects.visible_to(user).filter(image=name))
+        media_owner("training/files", lambda user, name: Course.objects.visible_to(user).filter(attachment=name))

@@ -31,6 +31,15 @@ class QuestionType(models.TextChoices):
     TRUEFALSE = "truefalse", _("True / false")
 
 
+class CourseQuerySet(models.QuerySet["Course"]):
+    def visible_to(self, user: Any) -> "CourseQuerySet":
+        """Published courses are public (employees read them on the venue's QR page without
+        an account); drafts only for the police, the association and administrators."""
+        if user is not None and user.is_authenticated and user.is_active and not user.is_manager:
+            return self.all()
+        return self.filter(published=True)
+
+
 class Course(models.Model):
     class Owner(models.TextChoices):
         NARCOTICS = "narcotics", _("Narcotics office")
@@ -44,6 +53,8 @@ class Course(models.Model):
     attachment = models.FileField(_("PDF or video"), upload_to=RandomName("training/files"), blank=True)
     published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("course")

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from audit.services import audit_record
 from daodao.excel import read_table, xlsx_response
 from daodao.identifiers import mask_id_number
-from staff.views import employee_identify
+from staff.models import SignInRefusal
+from staff.views import employee_identify_page
 from venues.selectors import venue_by_signin_token
 
 from .models import Attempt, Audience, Course, Paper, Question
@@ -70,7 +71,8 @@ def _exam_view(request: HttpRequest, *, paper: Paper, person: Any = None, user: 
 def employee_exam(request: HttpRequest, token: str) -> HttpResponse:
     """The employee's exam, reached from the venue's QR code (identify once, then take it)."""
     venue = venue_by_signin_token(token)
-    employment, page = employee_identify(request, venue, _("Anti-drug exam"))
+    employment, page = employee_identify_page(request, venue, source=SignInRefusal.Source.EXAM,
+                                         purpose=_("Anti-drug exam"))
     if page is not None:
         return page
     code = Paper.Code.REFRESHER if person_has_passed_onboarding(employment.person_id) else Paper.Code.ONBOARDING

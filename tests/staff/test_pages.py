@@ -196,7 +196,7 @@ def test_correction_is_a_separate_record(client_for, users, venues, employ):
 
 
 def test_venue_signins_page_shows_refused_attempts(client_for, users, venues):
-    from staff.services import SignInRefused
+    from staff.identify import SignInRefused
 
     with pytest.raises(SignInRefused):
         signin_record(venue=venues["a"], id_number=make_id(50), phone=make_phone(50))

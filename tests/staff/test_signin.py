@@ -28,7 +28,7 @@ def test_sign_in_page_signs_in_once_and_says_already_signed_in(client, venues, e
 
 def test_unknown_person_is_refused_and_recorded(client, venues):
     r = post(client, venues["a"], 2)
-    assert r.status_code == 200 and "未找到" in r.content.decode()
+    assert r.status_code == 200 and "没有" in r.content.decode()
     assert SignInRefusal.objects.get().reason == "unknown"
 
 
@@ -45,25 +45,57 @@ def test_unknown_token_and_suspended_venue_are_404(client, venues):
     assert client.get(reverse("signin", args=[venues["a"].signin_token])).status_code == 404
 
 
-def test_failed_attempts_are_rate_limited_per_ip(client, venues, employ, settings):
-    settings.STAFF_SIGNIN_RATE_LIMITS = {"ip_fail": (3, 600)}
+def test_guessing_identities_from_one_address_is_limited_per_venue_and_address(client, venues, employ, settings):
+    settings.STAFF_SIGNIN_RATE_LIMITS = {"venue_ip": (3, 600)}
     employ(venues["a"], 4)
-    for seq in (90, 91, 92):
+    employ(venues["a2"], 41)
+    for seq in (90, 91, 92):  # three different well-formed ID numbers that match nobody
         assert post(client, venues["a"], seq).status_code == 200
-    # even a correct identification is now refused until the window passes
+    # even a correct identification from that address at that venue is now refused
     r = post(client, venues["a"], 4)
     assert r.status_code == 429 and SignIn.objects.count() == 0
     assert SignInRefusal.objects.filter(reason="rate_limited").count() == 1
+    # a colleague on another address, and the same address at another venue, are unaffected
+    ok = client.post(reverse("signin", args=[venues["a"].signin_token]),
+                     {"id_number": make_id(4), "phone": make_phone(4)}, REMOTE_ADDR="10.0.0.7")
+    assert ok.status_code == 200 and SignIn.objects.count() == 1
+    assert post(client, venues["a2"], 41).status_code == 200
+
+
+def test_one_persons_typos_do_not_lock_out_colleagues_on_the_same_wifi(client, venues, employ):
+    """Default limits: thirty colleagues share the venue's one address."""
+    for seq in range(20, 50):
+        employ(venues["a"], seq)
+    # one employee mistypes their phone ten times, another their ID number twenty times
+    for _ in range(10):
+        client.post(reverse("signin", args=[venues["a"].signin_token]), {"id_number": make_id(20),
+                    "phone": make_phone(99)})
+    for _ in range(20):
+        client.post(reverse("signin", args=[venues["a"].signin_token]), {"id_number": make_id(21)[:17] + "0"
+                    if make_id(21)[17] != "0" else make_id(21)[:17] + "1", "phone": make_phone(21)})
+    for seq in range(21, 50):
+        assert post(client, venues["a"], seq).status_code == 200
+    assert SignIn.objects.count() == 29
+    # the one who mistyped is limited (guessing the phone of a known ID number), no one else
+    assert post(client, venues["a"], 20).status_code == 429
 
 
 def test_failed_attempts_are_rate_limited_per_venue(client, venues, employ, settings):
-    settings.STAFF_SIGNIN_RATE_LIMITS = {"venue_fail": (2, 600)}
+    settings.STAFF_SIGNIN_RATE_LIMITS = {"venue": (2, 600)}
     employ(venues["a2"], 5)
     post(client, venues["a"], 93)
     client.post(reverse("signin", args=[venues["a"].signin_token]), {"id_number": make_id(94),
                 "phone": make_phone(94)}, REMOTE_ADDR="10.0.0.9")
     assert post(client, venues["a"], 95).status_code == 429
     assert post(client, venues["a2"], 5).status_code == 200  # other venues unaffected
+
+
+def test_full_width_digits_are_the_same_person(client, venues, employ):
+    employ(venues["a"], 42)
+    full_width = make_id(42).translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    r = client.post(reverse("signin", args=[venues["a"].signin_token]), {"id_number": full_width,
+                    "phone": make_phone(42)})
+    assert r.status_code == 200 and SignIn.objects.count() == 1
 
 
 def test_api_post_201_then_200_and_refusal_400(venues, employ):
@@ -78,7 +110,7 @@ def test_api_post_201_then_200_and_refusal_400(venues, employ):
     assert (r1.status_code, r2.status_code) == (201, 200) and r1.json()["id"] == r2.json()["id"]
     assert "id_number" not in r1.json() and r1.json()["distance_m"] < 50
     r3 = api.post("/api/v1/signins/", {**body, "id_number": make_id(7)}, format="json")
-    assert r3.status_code == 400 and r3.json()["code"] == "unknown"
+    assert r3.status_code == 400 and r3.json()["code"] == "not_found"
     assert api.post("/api/v1/signins/", {**body, "token": "x"}, format="json").status_code == 404
 
 
@@ -132,3 +164,14 @@ def test_api_payload_matches_the_list_serializer(venues, employ, users, api_for)
     created = APIClient().post("/api/v1/signins/", body, format="json").json()
     listed = api_for(users["officer_a"]).get(f"/api/v1/signins/{created['id']}/").json()
     assert created == listed
+
+
+def test_forged_forwarded_for_does_not_escape_the_limit(client, venues, settings):
+    """Without a trusted proxy the socket address counts, whatever X-Forwarded-For says."""
+    settings.STAFF_SIGNIN_RATE_LIMITS = {"venue_ip": (2, 600)}
+    for seq, forged in ((96, "1.1.1.1"), (97, "2.2.2.2")):
+        client.post(reverse("signin", args=[venues["a"].signin_token]),
+                    {"id_number": make_id(seq), "phone": make_phone(seq)}, HTTP_X_FORWARDED_FOR=forged)
+    r = client.post(reverse("signin", args=[venues["a"].signin_token]),
+                    {"id_number": make_id(98), "phone": make_phone(98)}, HTTP_X_FORWARDED_FOR="3.3.3.3")
+    assert r.status_code == 429

@@ -167,7 +167,7 @@ def test_exam_api_for_an_employee(bank, venues, newcomer):
     wrong = api.post("/api/v1/exams/attempts/", {"venue_token": venues["a"].signin_token,
                                                  "id_number": "11010519491231002X", "phone": "13900000009"},
                      format="json")
-    assert wrong.status_code == 403
+    assert wrong.status_code == 400 and wrong.json()["code"] == "not_found"
     start = api.post("/api/v1/exams/attempts/", {"venue_token": venues["a"].signin_token,
                                                  "id_number": "11010519491231002X", "phone": "13900000002"},
                      format="json")
