@@ -158,6 +158,16 @@ class User(AbstractUser):
             return True
         return self.is_police and self.department == self.Department.NARCOTICS and self.acts_for_city
 
+    def may_change_rating_rules(self, jurisdiction: Jurisdiction) -> bool:
+        """Save a new version of the rating rules at ``jurisdiction``: narcotics officers
+        within whose area it lies, and the system administrator (views and service alike)."""
+        if not self.is_active:
+            return False
+        if self.is_system_admin:
+            return True
+        return bool(self.is_police and self.department == self.Department.NARCOTICS and self.jurisdiction_id
+                    and self.jurisdiction.contains(jurisdiction))
+
     @property
     def acts_for_city(self) -> bool:
         """The user's jurisdiction is the city or above (a department's city office)."""

@@ -62,8 +62,7 @@ def ruleset_new_version(*, by: Any, jurisdiction: Jurisdiction, settings: dict[s
 
     Only narcotics officers (and administrators) within whose area the jurisdiction lies may do this.
     """
-    if not (by.is_system_admin or (by.is_police and by.department == "narcotics" and by.jurisdiction_id
-                                   and jurisdiction.path.startswith(by.jurisdiction.path))):
+    if not by.may_change_rating_rules(jurisdiction):
         raise PermissionDenied(_("Only narcotics officers may change the rating rules."))
     base = ruleset_for_jurisdiction(jurisdiction)
     base_rules = {r.code: r for r in base.rules.all()} if base else {}

@@ -41,8 +41,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     place = _rules_jurisdiction(request)
     current = services.ruleset_for_jurisdiction(place) if place else None
     user = request.user
-    can_edit = bool(place) and (user.is_system_admin or (user.is_police and user.department == "narcotics"
-                                                          and place.path.startswith(user.jurisdiction.path)))
+    can_edit = bool(place) and user.may_change_rating_rules(place)
     form = RuleSetForm(request.POST or None, base=current) if can_edit else None
     if request.method == "POST":
         if not can_edit:
