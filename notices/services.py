@@ -61,41 +61,44 @@ def notices_send(*, specs: list[NoticeSpec], email: bool = True) -> int:
 OUTBOX_DAYS = 30
 
 
-def notices_email_pending(*, kind: str, limit: int = 500) -> int:
+def notices_email_pending(*, kind: str, batch: int = 200) -> int:
     """The e-mail outbox for notices created with ``notices_send(..., email=False)``.
 
-    1. Claim pending notices of ``kind`` (not e-mailed, user active with an address,
-       created within OUTBOX_DAYS) with ``FOR UPDATE SKIP LOCKED``: two runs at once never
-       send the same notice.
-    2. Send each through Django's mail backend and mark it e-mailed right after it went out.
+    1. Claim a batch of pending notices of ``kind`` (not e-mailed, user active with an
+       address, created within OUTBOX_DAYS) with ``FOR UPDATE SKIP LOCKED``: two runs at
+       once never send the same notice.
+    2. Send each through Django's mail backend; mark the batch's sent ones e-mailed when the
+       batch commits. Repeat until nothing is pending.
     3. On a mail failure, keep the marks of what went out, leave the rest pending for the
        next run, and re-raise so the job fails loudly.
     Returns how many e-mails were sent.
     """
     since = timezone.now() - timedelta(days=OUTBOX_DAYS)
-    sent: list[int] = []
-    failure: Exception | None = None
-    with transaction.atomic():
-        pending = list(
-            Notice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(kind=kind, emailed=False, created_at__gte=since, user__is_active=True)
-            .exclude(user__email="").select_related("user").order_by("id")[:limit]
-        )
-        if not pending:
-            return 0
-        connection = get_connection(fail_silently=False)
-        for n in pending:
-            try:
-                EmailMessage(n.title, f"{n.body}\n\n{n.link}".strip(), settings.DEFAULT_FROM_EMAIL, [n.user.email],
-                             connection=connection).send()
-            except Exception as exc:  # any backend error: stop, keep what went out
-                failure = exc
-                break
-            sent.append(n.pk)
-        Notice.objects.filter(pk__in=sent).update(emailed=True)
-    if failure is not None:
-        raise failure
-    return len(sent)
+    connection = get_connection(fail_silently=False)
+    total = 0
+    while True:
+        sent: list[int] = []
+        failure: Exception | None = None
+        with transaction.atomic():
+            pending = list(
+                Notice.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(kind=kind, emailed=False, created_at__gte=since, user__is_active=True)
+                .exclude(user__email="").select_related("user").order_by("id")[:batch]
+            )
+            for n in pending:
+                try:
+                    EmailMessage(n.title, f"{n.body}\n\n{n.link}".strip(), settings.DEFAULT_FROM_EMAIL,
+                                 [n.user.email], connection=connection).send()
+                except Exception as exc:  # any backend error: stop, keep what went out
+                    failure = exc
+                    break
+                sent.append(n.pk)
+            Notice.objects.filter(pk__in=sent).update(emailed=True)
+        total += len(sent)
+        if failure is not None:
+            raise failure
+        if len(pending) < batch:
+            return total
 
 
 def notice_mark_read(*, user_id: int, notice_id: int) -> None:

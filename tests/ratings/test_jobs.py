@@ -166,3 +166,16 @@ def test_mail_failure_keeps_notices_pending_until_a_later_run_sends_them(
     assert not Notice.objects.filter(kind="rating_final", emailed=False).exists()
     services.ratings_close_period(start=START, end=END)
     assert len(mail.outbox) == 2  # and never twice
+
+
+@pytest.mark.django_db
+def test_outbox_sends_every_pending_notice_in_batches(users: Any, managers_with_mail: Any) -> None:
+    from notices.services import NoticeSpec, notices_email_pending, notices_send
+
+    specs = [NoticeSpec(user_id=users[name].pk, dedupe_key=f"k{n}", kind="rating_final", title=f"t{n}")
+             for n in range(5) for name in ("manager_a", "manager_a2")]
+    notices_send(specs=specs, email=False)
+    notices_send(specs=[NoticeSpec(user_id=users["officer_a"].pk, dedupe_key="x", kind="rating_final", title="t")],
+                 email=False)  # no address: stays in the app
+    assert notices_email_pending(kind="rating_final", batch=3) == 10
+    assert len(mail.outbox) == 10 and notices_email_pending(kind="rating_final", batch=3) == 0
