@@ -41,3 +41,4 @@ class ApiDocsView(SpectacularSwaggerSplitView):
             "style-src 'self'", "style-src 'self' 'unsafe-inline'"
         )
         return response
+

@@ -4,11 +4,13 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from daodao.api import as_drf_error
+from daodao.files import validate_image
+from daodao.parsers import BoundedJSONParser
 
 from . import services
 from .models import Finding, Inspection, RectificationEvent, RectificationOrder
@@ -66,11 +68,15 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+MAX_PHOTOS = 6  # rectification_submit keeps the first six
+
+
 class OrderActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_deadline = serializers.DateField(required=False)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    photos = serializers.ListField(child=serializers.FileField(validators=[validate_image]), required=False,
+                                   default=list, max_length=MAX_PHOTOS)
 
 
 class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -79,7 +85,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = OrderSerializer
     filterset_fields = ["venue", "status"]
     ordering_fields = ["deadline", "issued_on"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> Any:
         return orders_for_user(self.request.user).prefetch_related("events").order_by("deadline", "id")

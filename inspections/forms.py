@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from daodao.files import validate_image_or_pdf
 from venues.selectors import venue_list_for_user
 
 from .models import Department, Inspection, InterviewReason, Sanction, Severity
@@ -88,7 +89,8 @@ class InterviewForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
     commitments = forms.CharField(label=_("Commitments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    signed_note = forms.FileField(label=_("Signed note (scan or photo)"), required=False)
+    signed_note = forms.FileField(label=_("Signed note (scan or photo)"), required=False,
+                                  validators=[validate_image_or_pdf])
 
 
 class SanctionForm(forms.Form):

@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Jurisdiction
+from daodao.params import parse_id
 
 from . import selectors
 from .models import Deduction, Rating, Standing
@@ -37,9 +38,9 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         qs = selectors.ratings_for_user(self.request.user).prefetch_related("deductions").order_by(
             "-period_start", "venue_id")
-        venue = self.request.query_params.get("venue", "")
-        if venue.isdigit():
-            qs = qs.filter(venue_id=int(venue))
+        venue = parse_id(self.request.query_params.get("venue"))
+        if venue is not None:
+            qs = qs.filter(venue_id=venue)
         final = self.request.query_params.get("final")
         if final in ("true", "false"):
             qs = qs.filter(is_final=final == "true")
@@ -71,12 +72,12 @@ class DueViewSet(viewsets.GenericViewSet):
         if not selectors.is_police(user):
             return Standing.objects.none()
         station = None
-        sid = self.request.query_params.get("station", "")
-        if sid.isdigit():
-            station = Jurisdiction.objects.visible_to(user).filter(pk=int(sid)).first()
+        sid = parse_id(self.request.query_params.get("station"))
+        if sid is not None:
+            station = Jurisdiction.objects.visible_to(user).filter(pk=sid).first()
         return selectors.due_list(user, station=station)
 
-    def list(self, request: Any) -> Response:
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         from django.utils import timezone
 
         page = self.paginate_queryset(self.get_queryset())

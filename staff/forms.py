@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from daodao.files import validate_image
+
 from .models import SignInCorrection
 
 
@@ -23,7 +25,7 @@ class EmployeeForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     position = forms.CharField(label=_("Position"), max_length=50, required=False)
     hired_on = forms.DateField(label=_("Hired on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    photo = forms.FileField(label=_("Photo"), required=False)
+    photo = forms.FileField(label=_("Photo"), required=False, validators=[validate_image])
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,14 +3,13 @@
 The first row names the columns, in Chinese or English; the services validate the values.
 """
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from daodao.excel import read_raw_table
 
 COLUMNS = {
     "name": {"name", "姓名"},
@@ -48,35 +47,15 @@ def _cell(value: Any) -> Any:
 
 
 def read_rows(upload: Any) -> list[tuple[int, dict[str, Any]]]:
-    """[(row number as the user sees it, {field: value})], skipping empty rows."""
-    name = (getattr(upload, "name", "") or "").lower()
-    raw = upload.read()
-    if name.endswith(".xlsx"):
-        try:
-            ws = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
-            table = [list(r) for r in ws.iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise ValidationError(_("This file could not be read as an Excel workbook.")) from exc
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("This CSV file is neither UTF-8 nor GB18030 encoded."))
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        raise ValidationError(_("Upload an .xlsx or .csv file."))
+    """[(row number, {field: value})], skipping empty rows; read by daodao.excel (streaming,
+    row limit, UTF-8 or GB18030). Row numbers are as a spreadsheet shows them."""
+    table = read_raw_table(upload, max_rows=MAX_ROWS)
     if not table:
         raise ValidationError(_("The file is empty."))
-    mapping = _header_map(table[0])
+    mapping = _header_map(table[0][1])
     rows = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, values in table[1:]:
         row = {field: _cell(values[i]) if i < len(values) else "" for i, field in mapping.items()}
         if any(v not in ("", None) for v in row.values()):
             rows.append((number, row))
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
     return rows

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_record, client_ip
 from daodao.excel import xlsx_response
+from daodao.params import parse_id
 from venues.models import Venue
 from venues.selectors import venue_get_for_user
 
@@ -99,9 +100,9 @@ def _list_queryset(request: HttpRequest) -> Any:
         qs = qs.current()
     elif status in Employment.Status.values:
         qs = qs.filter(status=status)
-    venue = request.GET.get("venue", "")
-    if venue.isdigit():
-        qs = qs.filter(venue_id=int(venue))
+    venue = parse_id(request.GET.get("venue"))
+    if venue is not None:
+        qs = qs.filter(venue_id=venue)
     return qs.order_by("venue__name", "person__name", "id")
 
 

@@ -105,3 +105,15 @@ def api_for() -> Any:
         return api
 
     return login
+
+
+def png_upload(name: str = "photo.png", size: tuple[int, int] = (4, 4)) -> Any:
+    """A real (tiny) PNG as an upload: upload fields decode images (daodao/files.py)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buf, format="PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
