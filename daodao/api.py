@@ -5,10 +5,25 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.throttling import ScopedRateThrottle
+
+from .parsers import BoundedJSONParser
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's, with the lengths of the columns behind it: an over-long username would reach
+    django-axes' failure log (varchar 255) and fail there with a 500."""
+
+    username = serializers.CharField(label=_("Username"), max_length=150, write_only=True)
+    password = serializers.CharField(label=_("Password"), max_length=128, style={"input_type": "password"},
+                                     trim_whitespace=False, write_only=True)
 
 
 class TokenView(ObtainAuthToken):
@@ -20,6 +35,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
+    serializer_class = TokenRequestSerializer
 
 
 def as_drf_error(exc: Exception) -> Exception:

@@ -45,6 +45,9 @@ class RequestLimitsMiddleware:
             length = 0
         if length > settings.DAODAO_MAX_REQUEST_BYTES:
             return _refuse(request, 413, _("The request is too large."))
+        if any(len(segment) > MAX_PATH_SEGMENT for segment in request.path_info.split("/")):
+            # No route has such a segment, and the file system refuses names over 255 bytes.
+            return _refuse(request, 404, _("Not found."))
         if "\x00" in request.path_info or _has_nul(request.GET):
             return _refuse(request, 400, _("The request contains a NUL character."))
         if request.method == "POST" and request.content_type in FORM_TYPES and _has_nul(request.POST):
@@ -52,6 +55,7 @@ class RequestLimitsMiddleware:
         return self.get_response(request)
 
 
+MAX_PATH_SEGMENT = 200
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

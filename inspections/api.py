@@ -101,21 +101,21 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return Response(OrderSerializer(self.get_queryset().get(pk=order.pk)).data)
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_submit(
             order=o, by=request.user, note=d["note"], photos=d["photos"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def accept(self, request: Request, pk: str | None = None) -> Response:
+    def accept(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_accept(order=o, by=request.user, note=d["note"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def reject(self, request: Request, pk: str | None = None) -> Response:
+    def reject(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_reject(order=o, by=request.user,
                                                                              reason=d["reason"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def extend(self, request: Request, pk: str | None = None) -> Response:
+    def extend(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         def run(o: RectificationOrder, d: dict[str, Any]) -> RectificationOrder:
             if "new_deadline" not in d:
                 raise DjangoValidationError({"new_deadline": "required"})
