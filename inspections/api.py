@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from daodao.api import as_drf_error
+from daodao.dates import PLANNED
 from daodao.files import validate_image
 from daodao.parsers import BoundedJSONParser
 
@@ -74,7 +75,7 @@ MAX_PHOTOS = 6  # rectification_submit keeps the first six
 class OrderActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    new_deadline = serializers.DateField(required=False)
+    new_deadline = serializers.DateField(required=False, validators=[PLANNED])
     photos = serializers.ListField(child=serializers.FileField(validators=[validate_image]), required=False,
                                    default=list, max_length=MAX_PHOTOS)
 
