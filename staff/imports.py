@@ -9,7 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from daodao.dates import PAST_EVENT
 from daodao.excel import read_raw_table
+
+from .services import ImportRefused, RowError
 
 COLUMNS = {
     "name": {"name", "姓名"},
@@ -54,8 +57,35 @@ def read_rows(upload: Any) -> list[tuple[int, dict[str, Any]]]:
         raise ValidationError(_("The file is empty."))
     mapping = _header_map(table[0][1])
     rows = []
+    errors = []
     for number, values in table[1:]:
         row = {field: _cell(values[i]) if i < len(values) else "" for i, field in mapping.items()}
         if any(v not in ("", None) for v in row.values()):
             rows.append((number, row))
+            if problems := _row_problems(row):
+                errors.append(RowError(number, problems))
+    if errors:
+        raise ImportRefused(errors)
     return rows
+
+
+def _row_problems(row: dict[str, Any]) -> list[str]:
+    """What the columns cannot hold, checked before any row reaches the database."""
+    problems = [
+        _("%(column)s: at most %(n)d characters.") % {"column": label, "n": limit}
+        for field, label, limit in (("name", _("Name"), 50), ("position", _("Position"), 50),
+                                    ("phone", _("Mobile phone"), 20), ("id_number", _("ID number"), 18))
+        if len(str(row.get(field) or "")) > limit
+    ]
+    hired_on = row.get("hired_on")
+    if isinstance(hired_on, str) and hired_on:
+        try:
+            hired_on = date.fromisoformat(hired_on.replace("/", "-"))
+        except ValueError:
+            hired_on = None  # the service reports the format
+    if isinstance(hired_on, date):
+        try:
+            PAST_EVENT(hired_on)
+        except ValidationError as exc:
+            problems.extend(f"{_('Hired on')}: {m}" for m in exc.messages)
+    return problems
