@@ -5,7 +5,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -59,3 +61,20 @@ class ApiDocsView(SpectacularSwaggerSplitView):
         )
         return response
 
+
+
+def _json_or(default_view: Any, status: int, message: str) -> Any:
+    """Django's error page for pages, a JSON body for the API (clients parse JSON, and the
+    schema documents errors as JSON)."""
+
+    def view(request: Any, exception: Exception | None = None) -> Any:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": str(message)}, status=status)
+        return default_view(request, exception) if exception is not None else default_view(request)
+
+    return view
+
+
+not_found = _json_or(defaults.page_not_found, 404, _("Not found."))
+bad_request = _json_or(defaults.bad_request, 400, _("Bad request."))
+forbidden = _json_or(defaults.permission_denied, 403, _("You do not have permission to perform this action."))

@@ -28,6 +28,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     departments = serializers.SerializerMethodField()
     findings = FindingSerializer(many=True, read_only=True)
+    # Empty until the inspection is carried out: the schema must allow "" (BlankEnum).
+    outcome = serializers.ChoiceField(choices=Inspection.Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Inspection

@@ -27,7 +27,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
-from django.utils import timezone
 
 from tests.conftest import png_upload
 
@@ -92,47 +91,6 @@ def _schema_fields() -> list[str]:
     for component in schema.get("components", {}).get("schemas", {}).values():
         names.update(component.get("properties", {}))
     return sorted(names)
-
-
-@pytest.fixture
-def world(users: Any, venues: Any) -> dict[str, Any]:
-    """One object of each kind a path can name, all at venue A of district A."""
-    from alerts.services import alert_raise
-    from inspections.services import FindingInput, inspection_record, interview_record, rectification_issue
-    from notices.models import Notice
-    from notices.services import NoticeSpec, notices_send
-    from pledges.services import pledge_sign
-    from staff.services import employee_register
-    from tests.pledges.conftest import SIGNATURE
-    from tests.staff.conftest import make_id, make_phone
-    from training.bank import BANK
-    from training.demo import ensure_papers
-    from training.models import Question
-    from training.services import attempt_start
-
-    va, officer, manager = venues["a"], users["officer_a"], users["manager_a"]
-    employment = employee_register(by=users["admin"], venue=va, name="张伟", id_number=make_id(7),
-                                   phone=make_phone(7), position="服务员")
-    alert = alert_raise(kind="signin_count", venue_id=va.pk, severity=2, title="测试预警", evidence={})
-    inspection = inspection_record(venue=va, by=officer, type="surprise", outcome="rectification",
-                                   departments=["narcotics"], findings=[FindingInput("吸管", "high")])
-    finding = inspection.findings.get()
-    order = rectification_issue(finding=finding, by=officer)
-    interview = interview_record(venue=va, by=officer, attendee="王经理", reason="other",
-                                 held_on=timezone.localdate(), summary="约谈")
-    notices_send(specs=[NoticeSpec(user_id=manager.pk, dedupe_key="bad-input", kind="test", title="通知")],
-                 email=False)
-    pledge = pledge_sign(kind="venue", venue=va, typed_name=manager.get_full_name() or manager.last_name,
-                         consent=True, signature=SIGNATURE, user=manager)
-    Question.objects.bulk_create([
-        Question(category=c, qtype=t, text=q, options=[{"key": "ABCD"[i], "text": o} for i, o in enumerate(opts)],
-                 answer=sorted(a), explanation=e) for c, t, q, opts, a, e in BANK])
-    attempt = attempt_start(paper=ensure_papers()["manager"], user=manager)
-    return {
-        "venue": va, "employment": employment, "alert": alert, "inspection": inspection, "finding": finding,
-        "order": order, "interview": interview, "notice": Notice.objects.get(user=manager), "pledge": pledge,
-        "attempt": attempt,
-    }
 
 
 def _pk_for(name: str, world: dict[str, Any]) -> int:
