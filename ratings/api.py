@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -28,6 +29,10 @@ class RatingSerializer(serializers.ModelSerializer):
                   "rule_set", "rule_set_version", "computed_at", "deductions"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("venue", int, description="Only this venue's ratings."),
+    OpenApiParameter("final", str, enum=["true", "false"], description="Frozen (true) or provisional (false)."),
+]))
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     """Ratings of the venues in scope, newest period first: current (provisional) and history
     (frozen), each with its deductions. Filter with ?venue=<id>&final=true|false."""
@@ -61,6 +66,9 @@ class DueSerializer(serializers.ModelSerializer):
         return obj.next_due_on < self.context["today"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("station", int, description="Only venues of this police station."),
+]))
 class DueViewSet(viewsets.GenericViewSet):
     """Inspections due (police only; others see an empty list), most urgent first. ?station=<id>."""
 
