@@ -13,10 +13,10 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.throttling import ScopedRateThrottle
 
-from .parsers import BoundedJSONParser
+from .parsers import BoundedFormParser, BoundedJSONParser
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -37,7 +37,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
-    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
+    parser_classes = [BoundedFormParser, MultiPartParser, BoundedJSONParser]
     serializer_class = TokenRequestSerializer
 
 

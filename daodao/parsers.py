@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser
 
 
 class RequestTooLarge(APIException):
@@ -34,3 +34,15 @@ class BoundedJSONParser(JSONParser):
             return super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError:
             raise ParseError(_("The JSON is nested too deeply.")) from None
+
+
+class BoundedFormParser(FormParser):
+    """DRF's form parser reads the whole stream too (Django's own limit applies only to
+    request.POST, not to a PATCH or PUT body that DRF parses itself)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise RequestTooLarge()
+        return super().parse(io.BytesIO(raw), media_type, parser_context)

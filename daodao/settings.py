@@ -221,7 +221,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": [
         "daodao.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
+        "daodao.parsers.BoundedFormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -250,7 +250,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Request and upload limits -------------------------------------------------
 # Django applies DATA_UPLOAD_MAX_MEMORY_SIZE to request.body and forms; the API's JSON
-# parser applies it too (daodao.parsers.BoundedJSONParser). A whole request may not exceed
+# parsers apply it too (daodao/parsers.py). A whole request may not exceed
 # DAODAO_MAX_REQUEST_BYTES (413, daodao.middleware.RequestLimitsMiddleware); each upload
 # is checked against its own cap and type in daodao/files.py.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -4,14 +4,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from daodao.api import as_drf_error
 from daodao.dates import PLANNED
 from daodao.files import validate_image
-from daodao.parsers import BoundedJSONParser
+from daodao.parsers import BoundedFormParser, BoundedJSONParser
 
 from . import services
 from .models import Finding, Inspection, RectificationEvent, RectificationOrder
@@ -88,7 +88,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = OrderSerializer
     filterset_fields = ["venue", "status"]
     ordering_fields = ["deadline", "issued_on"]
-    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, BoundedFormParser]
 
     def get_queryset(self) -> Any:
         return orders_for_user(self.request.user).prefetch_related("events").order_by("deadline", "id")

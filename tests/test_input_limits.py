@@ -115,6 +115,14 @@ def test_json_body_over_the_limit_is_413(settings):
     assert resp.status_code == 413
 
 
+def test_form_body_to_the_api_over_the_limit_is_413(settings, api_for, users, venues):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    api = api_for(users["officer_a"])
+    resp = api.patch(f"/api/v1/venues/{venues['a'].pk}/", "name=" + "x" * 2000,
+                     content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 413
+
+
 def test_request_over_the_whole_request_limit_is_413(settings, client):
     settings.DAODAO_MAX_REQUEST_BYTES = 1000
     resp = client.post("/api/v1/signins/", {"token": "x" * 2000})
