@@ -249,7 +249,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Request and upload limits -------------------------------------------------
-# Django applies DATA_UPLOAD_MAX_MEMORY_SIZE to request.body and forms; the API's JSON
+# Django applies DATA_UPLOAD_MAX_MEMORY_SIZE to request.body and forms; the API's
 # parsers apply it too (daodao/parsers.py). A whole request may not exceed
 # DAODAO_MAX_REQUEST_BYTES (413, daodao.middleware.RequestLimitsMiddleware); each upload
 # is checked against its own cap and type in daodao/files.py.
