@@ -343,6 +343,13 @@ def test_venue_location_half_given_is_a_field_error(client_for, users, venues):
     assert resp.status_code == 200 and "venue_location_valid" not in body
 
 
+def test_venue_location_half_given_through_the_api_is_a_field_error(api_for, users, venues):
+    resp = api_for(users["officer_a"]).patch(f"/api/v1/venues/{venues['a'].pk}/", {"latitude": "95.0"},
+                                             format="json")
+    assert resp.status_code == 400
+    assert "latitude" in resp.json() and "venue_location_valid" not in resp.content.decode()
+
+
 def test_implausible_dates_are_refused(client_for, users, venues):
     from inspections.models import Inspection
 

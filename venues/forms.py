@@ -2,12 +2,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from daodao.dates import PAST_EVENT
 
 from .models import Venue
 from .selectors import manager_accounts_for_user, stations_for_user
+from .services import location_errors
 
 
 class VenueForm(forms.ModelForm):
@@ -39,14 +39,9 @@ class VenueForm(forms.ModelForm):
         """The database requires latitude and longitude together (venue_location_valid): say so
         on the field instead of letting the constraint answer with its name."""
         data = super().clean()
-        lat, lng = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lng is None) and "latitude" not in self.errors and "longitude" not in self.errors:
-            self.add_error("longitude" if lng is None else "latitude",
-                           _("Give both latitude and longitude, or neither."))
-        if lat is not None and not -90 <= lat <= 90:
-            self.add_error("latitude", _("Latitude lies between -90 and 90."))
-        if lng is not None and not -180 <= lng <= 180:
-            self.add_error("longitude", _("Longitude lies between -180 and 180."))
+        if "latitude" not in self.errors and "longitude" not in self.errors:
+            for field, message in location_errors(data.get("latitude"), data.get("longitude")).items():
+                self.add_error(field, message)
         return data
 
     def clean_licence_no(self) -> str:
