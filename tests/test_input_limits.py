@@ -386,3 +386,14 @@ def test_client_without_raise_reports_no_500_for_the_listed_fuzzer_urls(users, v
     client.force_login(users["officer_a"])
     for url in ("/ratings/due/?station=²&officer=²", "/api/v1/supervision/due.json/", "/s/%00/"):
         assert client.get(url).status_code < 500
+
+
+def test_model_constraints_explain_themselves(tree):
+    """Admin forms run full_clean: a violated constraint says what is wrong, not its name."""
+    from accounts.models import User
+
+    user = User(username="x_police", role="police", jurisdiction=tree["district_a"], department="")
+    with pytest.raises(ValidationError) as info:
+        user.full_clean(exclude=["password"])
+    text = " ".join(info.value.messages)
+    assert "user_police_department" not in text and "禁毒" in text
