@@ -62,6 +62,7 @@ def _cell(value: Any) -> Any:
 
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_COLUMNS = 30
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # 5,000 rows of a dozen columns fit in well under 1 MB
 # An .xlsx is a zip: a small upload can unpack to gigabytes (a zip bomb, or a million rows).
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
@@ -77,6 +78,8 @@ def read_raw_table(upload: Any, *, max_rows: int = MAX_IMPORT_ROWS) -> list[tupl
     characters are removed from every cell (PostgreSQL cannot store them).
     """
     name = (getattr(upload, "name", "") or "").lower()
+    if (getattr(upload, "size", 0) or 0) > MAX_IMPORT_BYTES:
+        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
     if name.endswith(".csv"):
         rows = _csv_rows(upload.read())
     elif name.endswith(".xlsx"):

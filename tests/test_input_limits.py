@@ -296,6 +296,14 @@ def test_training_question_import_reads_gbk(client_for, users):
     assert all("\ufffd" not in t for t in texts)
 
 
+def test_import_file_size_is_capped(monkeypatch):
+    from daodao import excel
+
+    monkeypatch.setattr(excel, "MAX_IMPORT_BYTES", 100)
+    with pytest.raises(ValidationError, match="MB"):
+        read_table(SimpleUploadedFile("t.csv", b"a,b\n" * 100))
+
+
 def test_broken_csv_is_a_validation_error():
     import csv
 
