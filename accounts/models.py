@@ -56,8 +56,10 @@ class Jurisdiction(models.Model):
             models.CheckConstraint(
                 condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
                 name="jurisdiction_root_is_province",
+                violation_error_message=_("Only a province has no parent; every other level has one."),
             ),
-            models.CheckConstraint(condition=~Q(code=""), name="jurisdiction_code_not_empty"),
+            models.CheckConstraint(condition=~Q(code=""), name="jurisdiction_code_not_empty",
+                                   violation_error_message=_("Enter the jurisdiction's code.")),
         ]
 
     def __str__(self) -> str:
@@ -99,14 +101,17 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(role__in=["admin", "manager"]) | Q(jurisdiction__isnull=False),
                 name="user_scoped_role_has_jurisdiction",
+                violation_error_message=_("Officers, inspectors and association staff need a jurisdiction."),
             ),
             models.CheckConstraint(
                 condition=~Q(role="police") | Q(department__in=["narcotics", "public_order"]),
                 name="user_police_department",
+                violation_error_message=_("A police officer belongs to the narcotics or the public-order department."),
             ),
             models.CheckConstraint(
                 condition=~Q(role="partner") | Q(department__in=["culture_tourism", "fire"]),
                 name="user_partner_department",
+                violation_error_message=_("A partner inspector belongs to culture and tourism or the fire department."),
             ),
         ]
 

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +12,7 @@ from accounts.models import Jurisdiction, User
 from daodao.api import as_drf_error
 
 from .filters import AlertFilter
+from .kinds import kind_choices
 from .models import Alert
 from .selectors import alert_list_for_user, dispatch_targets_for_user
 from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
@@ -60,7 +62,24 @@ class AlertTransitionSerializer(serializers.Serializer):
         self.fields["assigned_station"].queryset = stations
         self.fields["assigned_officer"].queryset = officers
 
+    # The PATCH view validates a whole body (status is required), but drf-spectacular marks
+    # every PATCH body partial and so documented no required field. Never partial, then.
+    @property
+    def partial(self) -> bool:
+        return False
 
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[
+        # The kinds are registered by the apps that raise alerts; read once the registry is full.
+        OpenApiParameter("kind", str, enum=[k for k, _label in kind_choices()]),
+    ]),
+    partial_update=extend_schema(request=AlertTransitionSerializer, responses=AlertSerializer),
+)
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Police-only. Other roles get an empty list and 404s, as if no alert existed."""
 

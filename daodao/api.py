@@ -5,10 +5,27 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.throttling import ScopedRateThrottle
+
+from .parsers import BoundedFormParser, BoundedJSONParser
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's, with the lengths of the columns behind it: an over-long username would reach
+    django-axes' failure log (varchar 255) and fail there with a 500."""
+
+    username = serializers.CharField(label=_("Username"), max_length=150, write_only=True)
+    password = serializers.CharField(label=_("Password"), max_length=128, style={"input_type": "password"},
+                                     trim_whitespace=False, write_only=True)
 
 
 class TokenView(ObtainAuthToken):
@@ -22,6 +39,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = [BoundedFormParser, MultiPartParser, BoundedJSONParser]
+    serializer_class = TokenRequestSerializer
 
 
 def as_drf_error(exc: Exception) -> Exception:
@@ -43,3 +62,21 @@ class ApiDocsView(SpectacularSwaggerSplitView):
             "style-src 'self'", "style-src 'self' 'unsafe-inline'"
         )
         return response
+
+
+
+def _json_or(default_view: Any, status: int, message: str) -> Any:
+    """Django's error page for pages, a JSON body for the API (clients parse JSON, and the
+    schema documents errors as JSON)."""
+
+    def view(request: Any, exception: Exception | None = None) -> Any:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": str(message)}, status=status)
+        return default_view(request, exception) if exception is not None else default_view(request)
+
+    return view
+
+
+not_found = _json_or(defaults.page_not_found, 404, _("Not found."))
+bad_request = _json_or(defaults.bad_request, 400, _("Bad request."))
+forbidden = _json_or(defaults.permission_denied, 403, _("You do not have permission to perform this action."))

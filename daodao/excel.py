@@ -1,14 +1,28 @@
-"""Excel exports. Every export of personal or registry data is audited by its caller."""
+"""Excel exports and the one reader of uploaded tables (.xlsx or .csv).
 
-from collections.abc import Iterable, Sequence
+Every export of personal or registry data is audited by its caller.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A cell whose text begins with one of these is a formula to Excel, or becomes one when
+# the sheet is saved as CSV and opened again (formula injection through a name a venue
+# typed). Such values are written as text cells marked with Excel's quote prefix.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
@@ -17,14 +31,23 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     widths = [max(8, len(str(h)) * 2) for h in headers]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.append([str(h) for h in headers])
+    ws.append([_text_cell(ws, str(h)) for h in headers])
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in map(_cell, row)])
     response = HttpResponse(content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
     wb.save(response)
     return response
+
+
+def _text_cell(ws: Any, value: str) -> Any:
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _cell(value: Any) -> Any:
@@ -35,36 +58,89 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, int | float | str) or hasattr(value, "isoformat") else str(value)
 
 
+# --- Imports -------------------------------------------------------------------
+
 MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_COLUMNS = 30
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # 5,000 rows of a dozen columns fit in well under 1 MB
+# An .xlsx is a zip: a small upload can unpack to gigabytes (a zip bomb, or a million rows).
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+
+
+def read_raw_table(upload: Any, *, max_rows: int = MAX_IMPORT_ROWS) -> list[tuple[int, list[Any]]]:
+    """The rows of an uploaded .xlsx or .csv file as (row number from 1, values), the header
+    row first, empty rows left out.
+
+    Reads in streaming mode and stops as soon as the file holds more than ``max_rows`` data
+    rows, so a file of a million rows costs no more than one of ``max_rows``. CSV files may be
+    UTF-8 (with or without BOM) or GB18030/GBK, as Excel saves them on Chinese Windows. NUL
+    characters are removed from every cell (PostgreSQL cannot store them).
+    """
+    name = (getattr(upload, "name", "") or "").lower()
+    if (getattr(upload, "size", 0) or 0) > MAX_IMPORT_BYTES:
+        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+    if name.endswith(".csv"):
+        rows = _csv_rows(upload.read())
+    elif name.endswith(".xlsx"):
+        rows = _xlsx_rows(upload)
+    else:
+        raise ValidationError(_("Upload an Excel (.xlsx) or CSV file."))
+    table: list[tuple[int, list[Any]]] = []
+    too_many = ValidationError(_("At most %(n)d rows per file.") % {"n": max_rows})
+    try:
+        for scanned, row in enumerate(rows):
+            if scanned > 2 * max_rows + 1000:  # mostly empty rows: still a file nobody means to import
+                raise too_many
+            values = [v.replace("\x00", "") if isinstance(v, str) else v for v in row[:MAX_IMPORT_COLUMNS]]
+            if not any(v not in (None, "") for v in values):
+                continue
+            if len(table) > max_rows:
+                raise too_many
+            table.append((scanned + 1, values))
+    except ValidationError:
+        raise
+    except csv.Error as exc:
+        raise ValidationError(_("The CSV file could not be read: %(error)s") % {"error": exc}) from exc
+    except Exception as exc:  # openpyxl reads lazily: a broken sheet fails while iterating
+        raise ValidationError(_("The file is not a readable Excel workbook.")) from exc
+    return table
+
+
+def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(_("This CSV file is neither UTF-8 nor GB18030 (GBK) encoded."))
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def _xlsx_rows(upload: Any) -> Iterator[tuple[Any, ...]]:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        upload.seek(0)
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise ValidationError(_("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})
+        ws = load_workbook(upload, read_only=True, data_only=True).active
+        return ws.iter_rows(values_only=True, max_col=MAX_IMPORT_COLUMNS)
+    except ValidationError:
+        raise
+    except Exception as exc:  # zipfile and openpyxl raise many kinds on a broken file
+        raise ValidationError(_("The file is not a readable Excel workbook.")) from exc
 
 
 def read_table(upload: Any) -> list[dict[str, str]]:
     """Rows of an uploaded .xlsx or .csv file as dicts keyed by the (lower-cased) header row."""
-    import csv
-    import io
-
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-    from openpyxl import load_workbook
-
-    name = getattr(upload, "name", "").lower()
-    if name.endswith(".csv"):
-        text = upload.read().decode("utf-8-sig", errors="replace")
-        raw = list(csv.reader(io.StringIO(text)))
-    elif name.endswith(".xlsx"):
-        try:
-            ws = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise ValidationError(_("The file is not a readable Excel workbook.")) from exc
-        raw = [list(r) for r in ws.iter_rows(values_only=True)]
-    else:
-        raise ValidationError(_("Upload an Excel (.xlsx) or CSV file."))
-    if len(raw) > MAX_IMPORT_ROWS + 1:
-        raise ValidationError(_("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})
+    raw = read_raw_table(upload)
     if not raw:
         return []
-    header = [str(h or "").strip().lower() for h in raw[0]]
+    header = [str(h or "").strip().lower() for h in raw[0][1]]
     return [
         {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(row) if i < len(header) and header[i]}
-        for row in raw[1:] if any(v not in (None, "") for v in row)
+        for _number, row in raw[1:]
     ]

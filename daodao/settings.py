@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "daodao.middleware.SecurityHeadersMiddleware",
+    "daodao.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -242,8 +243,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "daodao@localhost")
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: the first class supplies the WWW-Authenticate header, so a request
+        # without credentials is answered 401 (with Session first it would be 403).
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "daodao.parsers.BoundedJSONParser",
+        "daodao.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -266,7 +274,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "daodao.schema.add_error_responses",
+    ],
 }
+
+# --- Request and upload limits -------------------------------------------------
+# Django applies DATA_UPLOAD_MAX_MEMORY_SIZE to request.body and forms; the API's
+# parsers apply it too (daodao/parsers.py). A whole request may not exceed
+# DAODAO_MAX_REQUEST_BYTES (413, daodao.middleware.RequestLimitsMiddleware); each upload
+# is checked against its own cap and type in daodao/files.py.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DAODAO_MAX_IMAGE_BYTES = 8 * 1024 * 1024
+DAODAO_MAX_IMAGE_PIXELS = 40_000_000
+DAODAO_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DAODAO_MAX_VIDEO_BYTES = 100 * 1024 * 1024  # training videos, uploaded in Django admin
+DAODAO_MAX_REQUEST_BYTES = DAODAO_MAX_VIDEO_BYTES + 1024 * 1024
 
 # --- Logging ------------------------------------------------------------------
 # Requests are logged by path only; ID numbers never travel in paths, so they never

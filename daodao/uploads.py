@@ -71,9 +71,13 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     except Exception:  # SuspiciousFileOperation: a path outside MEDIA_ROOT
         raise Http404 from None
     name = path.replace("\\", "/")
-    if "\x00" in name or not media_visible(request.user, name) or not full.is_file():
+    if "\x00" in name or not media_visible(request.user, name):
         raise Http404
-    response = FileResponse(full.open("rb"))
+    try:
+        handle = full.open("rb")
+    except OSError:  # missing, a directory, a name too long for the file system
+        raise Http404 from None
+    response = FileResponse(handle)
     response["Cache-Control"] = "private, no-store"
     # Never rendered as a page of our origin (an uploaded HTML or SVG cannot run script).
     response["Content-Disposition"] = "inline"

@@ -69,5 +69,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The API answers its errors in JSON, also for URLs that match no route.
+handler400 = "daodao.api.bad_request"
+handler403 = "daodao.api.forbidden"
+handler404 = "daodao.api.not_found"
+
 # Uploaded files: login required, never a public directory (see daodao/uploads.py).
 urlpatterns.append(path(settings.MEDIA_URL.strip("/") + "/<path:path>", uploads.media, name="media"))

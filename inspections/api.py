@@ -4,11 +4,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from daodao.api import as_drf_error
+from daodao.dates import PLANNED
+from daodao.files import validate_image
+from daodao.parsers import BoundedFormParser, BoundedJSONParser
 
 from . import services
 from .models import Finding, Inspection, RectificationEvent, RectificationOrder
@@ -25,6 +28,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     departments = serializers.SerializerMethodField()
     findings = FindingSerializer(many=True, read_only=True)
+    # Empty until the inspection is carried out: the schema must allow "" (BlankEnum).
+    outcome = serializers.ChoiceField(choices=Inspection.Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Inspection
@@ -66,11 +71,15 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+MAX_PHOTOS = 6  # rectification_submit keeps the first six
+
+
 class OrderActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    new_deadline = serializers.DateField(required=False)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    new_deadline = serializers.DateField(required=False, validators=[PLANNED])
+    photos = serializers.ListField(child=serializers.FileField(validators=[validate_image]), required=False,
+                                   default=list, max_length=MAX_PHOTOS)
 
 
 class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -79,7 +88,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = OrderSerializer
     filterset_fields = ["venue", "status"]
     ordering_fields = ["deadline", "issued_on"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, BoundedFormParser]
 
     def get_queryset(self) -> Any:
         return orders_for_user(self.request.user).prefetch_related("events").order_by("deadline", "id")
@@ -95,21 +104,21 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return Response(OrderSerializer(self.get_queryset().get(pk=order.pk)).data)
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_submit(
             order=o, by=request.user, note=d["note"], photos=d["photos"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def accept(self, request: Request, pk: str | None = None) -> Response:
+    def accept(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_accept(order=o, by=request.user, note=d["note"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def reject(self, request: Request, pk: str | None = None) -> Response:
+    def reject(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_reject(order=o, by=request.user,
                                                                              reason=d["reason"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
-    def extend(self, request: Request, pk: str | None = None) -> Response:
+    def extend(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         def run(o: RectificationOrder, d: dict[str, Any]) -> RectificationOrder:
             if "new_deadline" not in d:
                 raise DjangoValidationError({"new_deadline": "required"})

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from daodao.dates import PAST_EVENT, PLANNED
+from daodao.files import validate_image_or_pdf
 from venues.selectors import venue_list_for_user
 
 from .models import Department, Inspection, InterviewReason, Sanction, Severity
@@ -12,7 +14,8 @@ from .models import Department, Inspection, InterviewReason, Sanction, Severity
 class PlanForm(forms.Form):
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=None)
     type = forms.ChoiceField(label=_("Type"), choices=Inspection.Type.choices)
-    planned_for = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_for = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  validators=[PLANNED])
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
     departments = forms.MultipleChoiceField(label=_("Departments"), choices=Department.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
@@ -58,6 +61,7 @@ class RecordForm(forms.Form):
 class OrderForm(forms.Form):
     requirement = forms.CharField(label=_("What must be done"), max_length=300, required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               validators=[PLANNED],
                                help_text=_("Leave empty for the default by severity."))
 
 
@@ -74,7 +78,8 @@ class AcceptForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}),
+                                   validators=[PLANNED])
     reason = forms.CharField(label=_("Reason for the extension"))
 
 
@@ -85,10 +90,12 @@ class AddressForm(forms.Form):
 class InterviewForm(forms.Form):
     attendee = forms.CharField(label=_("Attendee (venue head)"), max_length=50)
     reason = forms.ChoiceField(label=_("Reason"), choices=InterviewReason.choices)
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[PAST_EVENT])
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
     commitments = forms.CharField(label=_("Commitments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    signed_note = forms.FileField(label=_("Signed note (scan or photo)"), required=False)
+    signed_note = forms.FileField(label=_("Signed note (scan or photo)"), required=False,
+                                  validators=[validate_image_or_pdf])
 
 
 class SanctionForm(forms.Form):

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from daodao.files import validate_image
+from daodao.params import YEAR_MAX, YEAR_MIN, parse_id, parse_int
 from venues.selectors import venue_get_for_user
 
 from . import selectors, services
@@ -46,6 +48,18 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, m)
 
 
+def _check_photos(request: HttpRequest) -> None:
+    """Every file these phone forms send is a photo; anything else is refused before a service stores it."""
+    errors = []
+    for upload in (f for files in request.FILES.lists() for f in files[1]):
+        try:
+            validate_image(upload)
+        except ValidationError as exc:
+            errors.extend(f"{upload.name}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services.ItemAnswer]:
     """Checklist answers from the phone form: item_<id> = pass|fail|na, note_<id>, photo_<id>."""
     if checklist is None:
@@ -79,11 +93,11 @@ def plan(request: HttpRequest) -> HttpResponse:
 def month(request: HttpRequest) -> HttpResponse:
     _inspector_only(request)
     today = timezone.localdate()
-    try:
-        y, m = int(request.GET.get("y", today.year)), int(request.GET.get("m", today.month))
-        first = date(y, m, 1)
-    except ValueError:
-        raise Http404 from None
+    y = parse_int(request.GET.get("y", str(today.year)), lo=YEAR_MIN, hi=YEAR_MAX)
+    m = parse_int(request.GET.get("m", str(today.month)), lo=1, hi=12)
+    if y is None or m is None:
+        raise Http404
+    first = date(y, m, 1)
     prev = date(y - 1, 12, 1) if m == 1 else date(y, m - 1, 1)
     nxt = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
     return render(request, "inspections/calendar.html", {
@@ -133,10 +147,7 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("inspections:detail", pk=pk)
         venue = inspection.venue
     else:
-        try:
-            venue = venue_get_for_user(request.user, int(request.GET.get("venue") or request.POST.get("venue") or 0))
-        except ValueError:
-            raise Http404 from None
+        venue = venue_get_for_user(request.user, parse_id(request.GET.get("venue") or request.POST.get("venue")) or 0)
     departments_initial = [d.department for d in inspection.departments.all()] if inspection else (
         [request.user.department] if request.user.department else [])
     form = RecordForm(request.POST or None, user=request.user, initial={
@@ -152,6 +163,7 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             for i in range(1, 4)
         ]
         try:
+            _check_photos(request)
             saved = services.inspection_record(
                 venue=venue, by=request.user, type=d["type"], outcome=d["outcome"], departments=d["departments"],
                 inspection=inspection, answers=_answers(request, checklist), findings=findings, summary=d["summary"],
@@ -229,6 +241,7 @@ def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
     existing = venue.self_inspections.filter(day=today).first()
     if request.method == "POST" and existing is None:
         try:
+            _check_photos(request)
             services.selfinspection_submit(venue=venue, by=request.user, answers=_answers(request, checklist),
                                            request=request)
         except ValidationError as exc:
@@ -289,6 +302,7 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.error(request, e)
         return redirect("inspections:order", pk=pk)
     try:
+        _check_photos(request)
         run(o, request, form.cleaned_data)
     except ValidationError as exc:
         _errors(request, exc)
@@ -315,13 +329,10 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     task = None
     if request.GET.get("task") or request.POST.get("task"):
         task = get_object_or_404(selectors.tasks_for_user(request.user),
-                                 pk=int(request.GET.get("task") or request.POST.get("task")))
+                                 pk=parse_id(request.GET.get("task") or request.POST.get("task")) or 0)
         venue = task.venue
     else:
-        try:
-            venue = venue_get_for_user(request.user, int(request.GET.get("venue") or request.POST.get("venue") or 0))
-        except ValueError:
-            raise Http404 from None
+        venue = venue_get_for_user(request.user, parse_id(request.GET.get("venue") or request.POST.get("venue")) or 0)
     form = InterviewForm(request.POST or None, request.FILES or None, initial={
         "reason": task.reason if task else None, "held_on": timezone.localdate(),
     })

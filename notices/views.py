@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the notice's own user can mark it; anything else silently changes nothing."""
     notice_mark_read(user_id=request.user.pk, notice_id=pk)
     nxt = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    # Only a path on this site; redirect() would take any other word for a view name.
+    if not nxt.startswith("/") or not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = "/"
-    return redirect(nxt)
+    return HttpResponseRedirect(nxt)

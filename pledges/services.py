@@ -17,6 +17,7 @@ from accounts.models import User
 from alerts.services import AlertSpec, alerts_raise
 from audit.services import audit_record
 from daodao.clientip import client_ip
+from daodao.files import is_image
 from notices.services import NoticeSpec, notices_send
 from staff.models import Employment
 from venues.models import Venue
@@ -61,7 +62,10 @@ def _signature_file(data_url: str) -> ContentFile:
         raise ValidationError(_("The signature could not be read; please sign again.")) from None
     if not raw.startswith(b"\x89PNG\r\n\x1a\n") or not 100 < len(raw) <= MAX_SIGNATURE_BYTES:
         raise ValidationError(_("The signature could not be read; please sign again."))
-    return ContentFile(raw, name="signature.png")
+    upload = ContentFile(raw, name="signature.png")
+    if not is_image(upload):
+        raise ValidationError(_("The signature could not be read; please sign again."))
+    return upload
 
 
 def _same_name(typed: str, expected: str) -> bool:

@@ -1,10 +1,12 @@
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Jurisdiction
+from daodao.params import parse_id
 
 from . import selectors
 from .models import Deduction, Rating, Standing
@@ -40,6 +42,10 @@ class RatingSerializer(serializers.ModelSerializer):
                   "rule_set", "rule_set_version", "computed_at", "deductions"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("venue", int, description="Only this venue's ratings."),
+    OpenApiParameter("final", str, enum=["true", "false"], description="Frozen (true) or provisional (false)."),
+]))
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     """Ratings of the venues in scope, newest period first: current (provisional) and history
     (frozen), each with its deductions. Filter with ?venue=<id>&final=true|false."""
@@ -50,9 +56,9 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         qs = selectors.ratings_for_user(self.request.user).prefetch_related("deductions").order_by(
             "-period_start", "venue_id")
-        venue = self.request.query_params.get("venue", "")
-        if venue.isdigit():
-            qs = qs.filter(venue_id=int(venue))
+        venue = parse_id(self.request.query_params.get("venue"))
+        if venue is not None:
+            qs = qs.filter(venue_id=venue)
         final = self.request.query_params.get("final")
         if final in ("true", "false"):
             qs = qs.filter(is_final=final == "true")
@@ -73,6 +79,9 @@ class DueSerializer(serializers.ModelSerializer):
         return obj.next_due_on < self.context["today"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("station", int, description="Only venues of this police station."),
+]))
 class DueViewSet(viewsets.GenericViewSet):
     """Inspections due (police only; others see an empty list), most urgent first. ?station=<id>."""
 
@@ -84,12 +93,12 @@ class DueViewSet(viewsets.GenericViewSet):
         if not selectors.is_police(user):
             return Standing.objects.none()
         station = None
-        sid = self.request.query_params.get("station", "")
-        if sid.isdigit():
-            station = Jurisdiction.objects.visible_to(user).filter(pk=int(sid)).first()
+        sid = parse_id(self.request.query_params.get("station"))
+        if sid is not None:
+            station = Jurisdiction.objects.visible_to(user).filter(pk=sid).first()
         return selectors.due_list(user, station=station)
 
-    def list(self, request: Any) -> Response:
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         from django.utils import timezone
 
         page = self.paginate_queryset(self.get_queryset())

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from daodao.dates import RECENT
+
 from .models import RuleSet
 from .rules import DEFAULT_RULES
 
@@ -47,6 +49,6 @@ class RuleSetForm(forms.Form):
 
 class AdjustmentForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
-                                  initial=timezone.localdate)
+                                  initial=timezone.localdate, validators=[RECENT])
     points = forms.DecimalField(label=_("Points (negative = bonus)"), max_digits=6, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from daodao.params import YEAR_MAX, YEAR_MIN, parse_int
+
 
 def quarter_of(day: date) -> tuple[date, date]:
     first_month = 3 * ((day.month - 1) // 3) + 1
@@ -21,9 +23,10 @@ def month_of(day: date) -> tuple[date, date]:
 def parse_quarter(text: str) -> tuple[date, date]:
     """'2026Q3' -> (2026-07-01, 2026-09-30)."""
     year, _sep, q = text.upper().partition("Q")
-    if not (year.isdigit() and q in {"1", "2", "3", "4"}):
+    number = parse_int(year, lo=YEAR_MIN, hi=YEAR_MAX)
+    if number is None or q not in {"1", "2", "3", "4"}:
         raise ValueError(text)
-    return quarter_of(date(int(year), 3 * int(q) - 2, 1))
+    return quarter_of(date(number, 3 * int(q) - 2, 1))
 
 
 def quarter_label(start: date) -> str:

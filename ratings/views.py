@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Jurisdiction, User
+from daodao.params import parse_id
 from daodao.qrcode import qr_svg
 from venues.models import Venue
 from venues.selectors import stations_for_user, venue_get_for_user
@@ -29,8 +30,8 @@ def _rules_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
         venue = Venue.objects.visible_to(user).select_related("station").first()
         return venue.station if venue else None
     visible = Jurisdiction.objects.visible_to(user)
-    if request.GET.get("jurisdiction", "").isdigit():
-        return get_object_or_404(visible, pk=int(request.GET["jurisdiction"]))
+    if request.GET.get("jurisdiction"):
+        return get_object_or_404(visible, pk=parse_id(request.GET["jurisdiction"]) or 0)
     return user.jurisdiction or visible.filter(level=Jurisdiction.Level.CITY).first()
 
 
@@ -75,19 +76,19 @@ def due(request: HttpRequest) -> HttpResponse:
         raise Http404
     stations = stations_for_user(user)
     station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_object_or_404(stations, pk=int(request.GET["station"]))
+    if request.GET.get("station"):
+        station = get_object_or_404(stations, pk=parse_id(request.GET["station"]) or 0)
     officers = User.objects.filter(role=User.Role.POLICE, is_active=True).filter(
         Q(jurisdiction__path__startswith=user.jurisdiction.path) if user.jurisdiction_id else Q())
     officer = None
-    if request.GET.get("officer", "").isdigit():
-        officer = get_object_or_404(officers, pk=int(request.GET["officer"]))
+    if request.GET.get("officer"):
+        officer = get_object_or_404(officers, pk=parse_id(request.GET["officer"]) or 0)
     qs = selectors.due_list(user, station=station, officer=officer)
     creator = sources.plan_creator()
     if request.method == "POST":
         if creator is None or not user.can_manage_venues:
             raise PermissionDenied
-        ids = [int(x) for x in request.POST.getlist("venue") if x.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("venue")) if i is not None]
         picked = list(qs.filter(venue_id__in=ids))
         assignee = officer or user
         for st in picked:

@@ -3,6 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from daodao.dates import PAST_EVENT, RECENT
+from daodao.files import validate_image
+
 from .models import SignInCorrection
 
 
@@ -22,8 +25,9 @@ class EmployeeForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     position = forms.CharField(label=_("Position"), max_length=50, required=False)
-    hired_on = forms.DateField(label=_("Hired on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    photo = forms.FileField(label=_("Photo"), required=False)
+    hired_on = forms.DateField(label=_("Hired on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               validators=[PAST_EVENT])
+    photo = forms.FileField(label=_("Photo"), required=False, validators=[validate_image])
 
     def __init__(self, *args: Any, editing: bool = False, phone_masked: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,16 +52,17 @@ class ReasonForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    left_on = forms.DateField(label=_("Left on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    left_on = forms.DateField(label=_("Left on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[RECENT])
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
 class CloseDayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}), validators=[RECENT])
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class CorrectionForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}), validators=[RECENT])
     kind = forms.ChoiceField(label=_("Correction"), choices=SignInCorrection.Kind.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200)

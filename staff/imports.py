@@ -3,14 +3,16 @@
 The first row names the columns, in Chinese or English; the services validate the values.
 """
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from daodao.dates import PAST_EVENT
+from daodao.excel import read_raw_table
+
+from .services import ImportRefused, RowError
 
 COLUMNS = {
     "name": {"name", "姓名"},
@@ -48,35 +50,42 @@ def _cell(value: Any) -> Any:
 
 
 def read_rows(upload: Any) -> list[tuple[int, dict[str, Any]]]:
-    """[(row number as the user sees it, {field: value})], skipping empty rows."""
-    name = (getattr(upload, "name", "") or "").lower()
-    raw = upload.read()
-    if name.endswith(".xlsx"):
-        try:
-            ws = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
-            table = [list(r) for r in ws.iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise ValidationError(_("This file could not be read as an Excel workbook.")) from exc
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("This CSV file is neither UTF-8 nor GB18030 encoded."))
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        raise ValidationError(_("Upload an .xlsx or .csv file."))
+    """[(row number, {field: value})], skipping empty rows; read by daodao.excel (streaming,
+    row limit, UTF-8 or GB18030). Row numbers are as a spreadsheet shows them."""
+    table = read_raw_table(upload, max_rows=MAX_ROWS)
     if not table:
         raise ValidationError(_("The file is empty."))
-    mapping = _header_map(table[0])
+    mapping = _header_map(table[0][1])
     rows = []
-    for number, values in enumerate(table[1:], start=2):
+    errors = []
+    for number, values in table[1:]:
         row = {field: _cell(values[i]) if i < len(values) else "" for i, field in mapping.items()}
         if any(v not in ("", None) for v in row.values()):
             rows.append((number, row))
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
+            if problems := _row_problems(row):
+                errors.append(RowError(number, problems))
+    if errors:
+        raise ImportRefused(errors)
     return rows
+
+
+def _row_problems(row: dict[str, Any]) -> list[str]:
+    """What the columns cannot hold, checked before any row reaches the database."""
+    problems = [
+        _("%(column)s: at most %(n)d characters.") % {"column": label, "n": limit}
+        for field, label, limit in (("name", _("Name"), 50), ("position", _("Position"), 50),
+                                    ("phone", _("Mobile phone"), 20), ("id_number", _("ID number"), 18))
+        if len(str(row.get(field) or "")) > limit
+    ]
+    hired_on = row.get("hired_on")
+    if isinstance(hired_on, str) and hired_on:
+        try:
+            hired_on = date.fromisoformat(hired_on.replace("/", "-"))
+        except ValueError:
+            hired_on = None  # the service reports the format
+    if isinstance(hired_on, date):
+        try:
+            PAST_EVENT(hired_on)
+        except ValidationError as exc:
+            problems.extend(f"{_('Hired on')}: {m}" for m in exc.messages)
+    return problems

@@ -16,6 +16,7 @@ from audit.services import audit_record
 from daodao.clientip import client_ip
 from daodao.excel import xlsx_response
 from daodao.identifiers import normalize_phone
+from daodao.params import parse_id
 from venues.models import Venue
 from venues.selectors import venue_get_for_user
 
@@ -96,9 +97,9 @@ def _list_queryset(request: HttpRequest) -> Any:
         qs = qs.current()
     elif status in Employment.Status.values:
         qs = qs.filter(status=status)
-    venue = request.GET.get("venue", "")
-    if venue.isdigit():
-        qs = qs.filter(venue_id=int(venue))
+    venue = parse_id(request.GET.get("venue"))
+    if venue is not None:
+        qs = qs.filter(venue_id=venue)
     return qs.order_by("venue__name", "person__name", "id")
 
 

@@ -9,6 +9,7 @@ managers of two venues of A, and a system administrator.
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Jurisdiction, User
@@ -111,3 +112,65 @@ def api_for() -> Any:
         return api
 
     return login
+
+
+def png_upload(name: str = "photo.png", size: tuple[int, int] = (4, 4)) -> Any:
+    """A real (tiny) PNG as an upload: upload fields decode images (daodao/files.py)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buf, format="PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
+    """One object of each kind a URL can name, all at venue A of district A (the route-wide
+    bad-input and API schema tests read and write them)."""
+    from alerts.services import alert_raise
+    from inspections.services import (
+        FindingInput,
+        inspection_plan,
+        inspection_record,
+        interview_record,
+        rectification_issue,
+    )
+    from notices.models import Notice
+    from notices.services import NoticeSpec, notices_send
+    from pledges.services import pledge_sign
+    from staff.services import employee_register, signin_record
+    from tests.pledges.conftest import SIGNATURE
+    from tests.staff.conftest import make_id, make_phone
+    from training.bank import BANK
+    from training.demo import ensure_papers
+    from training.models import Question
+    from training.services import attempt_start
+
+    va, officer, manager = venues["a"], users["officer_a"], users["manager_a"]
+    employment = employee_register(by=users["admin"], venue=va, name="张伟", id_number=make_id(7),
+                                   phone=make_phone(7), position="服务员")
+    alert = alert_raise(kind="signin_count", venue_id=va.pk, severity=2, title="测试预警", evidence={})
+    inspection = inspection_record(venue=va, by=officer, type="surprise", outcome="rectification",
+                                   departments=["narcotics"], findings=[FindingInput("吸管", "high")])
+    finding = inspection.findings.get()
+    planned = inspection_plan(venue=va, by=officer, type="routine", planned_for=timezone.localdate())
+    signin = signin_record(venue=va, id_number=make_id(7), phone=make_phone(7)).signin
+    order = rectification_issue(finding=finding, by=officer)
+    interview = interview_record(venue=va, by=officer, attendee="王经理", reason="other",
+                                 held_on=timezone.localdate(), summary="约谈")
+    notices_send(specs=[NoticeSpec(user_id=manager.pk, dedupe_key="bad-input", kind="test", title="通知")],
+                 email=False)
+    pledge = pledge_sign(kind="venue", venue=va, typed_name=manager.get_full_name() or manager.last_name,
+                         consent=True, signature=SIGNATURE, user=manager)
+    Question.objects.bulk_create([
+        Question(category=c, qtype=t, text=q, options=[{"key": "ABCD"[i], "text": o} for i, o in enumerate(opts)],
+                 answer=sorted(a), explanation=e) for c, t, q, opts, a, e in BANK])
+    attempt = attempt_start(paper=ensure_papers()["manager"], user=manager)
+    return {
+        "venue": va, "employment": employment, "alert": alert, "inspection": inspection, "finding": finding,
+        "order": order, "interview": interview, "notice": Notice.objects.get(user=manager), "pledge": pledge,
+        "attempt": attempt, "planned": planned, "signin": signin,
+    }

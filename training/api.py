@@ -49,14 +49,15 @@ class PaperSerializer(serializers.ModelSerializer):
 
 
 class StartSerializer(serializers.Serializer):
-    venue_token = serializers.CharField(required=False)
+    venue_token = serializers.CharField(required=False, max_length=64)
     id_number = serializers.CharField(required=False, max_length=18)
     phone = serializers.CharField(required=False, max_length=20)
 
 
 class AnswersSerializer(serializers.Serializer):
-    token = serializers.CharField()
-    answers = serializers.DictField(child=serializers.ListField(child=serializers.CharField(max_length=2)))
+    token = serializers.CharField(max_length=200)
+    answers = serializers.DictField(child=serializers.ListField(child=serializers.CharField(max_length=2),
+                                                                max_length=10))
 
 
 def attempt_payload(attempt: Attempt) -> dict[str, Any]:

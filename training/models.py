@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from daodao.files import validate_image, validate_pdf_or_video
 from daodao.uploads import RandomName
 from venues.scoping import venue_scope
 
@@ -49,8 +50,10 @@ class Course(models.Model):
     owner = models.CharField(_("owner"), max_length=12, choices=Owner.choices)
     audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
     body = models.TextField(_("study text"))
-    image = models.FileField(_("illustration"), upload_to=RandomName("training/images"), blank=True)
-    attachment = models.FileField(_("PDF or video"), upload_to=RandomName("training/files"), blank=True)
+    image = models.FileField(_("illustration"), upload_to=RandomName("training/images"), blank=True,
+                             validators=[validate_image])
+    attachment = models.FileField(_("PDF or video"), upload_to=RandomName("training/files"), blank=True,
+                                  validators=[validate_pdf_or_video])
     published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

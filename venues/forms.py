@@ -3,8 +3,11 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from daodao.dates import PAST_EVENT
+
 from .models import Venue
 from .selectors import manager_accounts_for_user, stations_for_user
+from .services import location_errors
 
 
 class VenueForm(forms.ModelForm):
@@ -30,6 +33,16 @@ class VenueForm(forms.ModelForm):
         self.fields["managers"].queryset = managers
         self.fields["licence_no"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
         self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel"})
+        self.fields["opened_on"].validators.append(PAST_EVENT)
+
+    def clean(self) -> dict[str, Any]:
+        """The database requires latitude and longitude together (venue_location_valid): say so
+        on the field instead of letting the constraint answer with its name."""
+        data = super().clean()
+        if "latitude" not in self.errors and "longitude" not in self.errors:
+            for field, message in location_errors(data.get("latitude"), data.get("longitude")).items():
+                self.add_error(field, message)
+        return data
 
     def clean_licence_no(self) -> str:
         return self.cleaned_data["licence_no"].strip().upper()

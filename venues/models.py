@@ -79,10 +79,13 @@ class Venue(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="venue_location_valid",
+                violation_error_message=_("Give both latitude and longitude within range, or neither."),
             ),
-            models.CheckConstraint(condition=~Q(name=""), name="venue_name_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="venue_name_not_empty",
+                                   violation_error_message=_("Enter the venue's name.")),
             models.CheckConstraint(condition=Q(status__in=["operating", "suspended", "closed"]),
-                                   name="venue_status_valid"),
+                                   name="venue_status_valid",
+                                   violation_error_message=_("Choose a valid status.")),
         ]
         indexes = [models.Index(fields=["station", "status"], name="venue_station_status_idx")]
 

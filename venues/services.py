@@ -39,9 +39,24 @@ def _check_managers(managers: Iterable[User]) -> list[User]:
     return managers
 
 
+def location_errors(latitude: Any, longitude: Any) -> dict[str, str]:
+    """What the database's venue_location_valid constraint would refuse, as field errors
+    (full_clean would name the constraint instead)."""
+    errors = {}
+    if (latitude is None) != (longitude is None):
+        errors["longitude" if longitude is None else "latitude"] = _("Give both latitude and longitude, or neither.")
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = _("Latitude lies between -90 and 90.")
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = _("Longitude lies between -180 and 180.")
+    return errors
+
+
 def _save(venue: Venue) -> None:
     venue.licence_no = venue.licence_no.strip().upper()
     venue.contact_phone = normalize_phone(venue.contact_phone)
+    if errors := location_errors(venue.latitude, venue.longitude):
+        raise ValidationError(errors)
     venue.full_clean(exclude=["managers"])
     try:
         with transaction.atomic():

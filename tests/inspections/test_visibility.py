@@ -2,11 +2,11 @@
 endpoint a manager can reach — and every page answers 404 to outsiders."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from inspections import services
 from inspections.models import Inspection
+from tests.conftest import png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +128,10 @@ def test_full_flow_through_the_pages(users, venues, checklists):
     order = insp.findings.first().order
     manager = _client(users["manager_a"])
     assert "包厢发现吸管" in manager.get(reverse("inspections:board")).content.decode()
-    pic = SimpleUploadedFile("e.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    pic = png_upload("e.png")
     manager.post(reverse("inspections:order_act", args=[order.pk, "submit"]), {"note": "已清理", "photos": [pic]})
     officer.post(reverse("inspections:order_act", args=[order.pk, "reject"]), {"reason": "不彻底"})
-    pic2 = SimpleUploadedFile("f.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    pic2 = png_upload("f.png")
     manager.post(reverse("inspections:order_act", args=[order.pk, "submit"]), {"note": "再次清理", "photos": [pic2]})
     officer.post(reverse("inspections:order_act", args=[order.pk, "accept"]), {"note": "合格"})
     order.refresh_from_db()

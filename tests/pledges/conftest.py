@@ -1,16 +1,16 @@
 import base64
+import io
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 from staff.services import employee_register
 
-# A real (tiny) PNG, as the signature canvas would post it.
-PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000010000000100806000000"
-    "1ff3ff610000004d49444154789c63601805a360148c8251300a46c1281805"
-    "a360148c8251300a46c1281805a360148c8251300a46c1281805a360148c8251300a46c1281805a360148c8251300a06000034d80001"
-    "9a2b0e0f0000000049454e44ae426082")).decode()
+# A real (tiny) PNG, as the signature canvas would post it (decoded by Pillow on upload).
+_buf = io.BytesIO()
+Image.effect_noise((24, 24), 60).save(_buf, format="PNG")
+PNG = base64.b64encode(_buf.getvalue()).decode()
 SIGNATURE = "data:image/png;base64," + PNG
 
 
