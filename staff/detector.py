@@ -71,7 +71,7 @@ class Params:
     level_days: int = 14
     min_history_days: int = 28
     z_day: float = 1.0
-    z_strong: float = 2.1
+    z_strong: float = 2.3
     z_strong_long: float = 2.0
     z_run: float = 4.0
     # The window's count must differ from the expected by at least this share.
@@ -81,8 +81,8 @@ class Params:
     outlier_z: float = 2.5
     # Weight (in expected sign-ins) pulling the recent level toward 1.
     level_prior: float = 3.0
-    # The measured spread may be below a binomial's (steady staff), but not below this.
-    min_dispersion: float = 0.7
+    # The measured spread may be below a binomial's (staff on fixed rotas), but not below this.
+    min_dispersion: float = 0.5
     chart_days: int = 42
 
     @property
@@ -411,13 +411,8 @@ def load_series(*, on: date, params: Params) -> tuple[dict[int, VenueSeries], di
     ):
         stints[venue_id].append((hired, left))
     registered = {venue_id: registered_by_day(st, since, on) for venue_id, st in stints.items()}
-    # A venue with registered staff but no sign-in row at all in the window still has history
-    # if it opened before the window: its days are zeros, which a drop must see.
-    for venue_id, opened in Venue.objects.operating().filter(
-        Q(pk__in=list(registered)), Q(opened_on__lte=since) | Q(opened_on__isnull=True, created_at__date__lte=since),
-    ).values_list("pk", "opened_on"):
-        s = series[venue_id]
-        s.first_day = min(s.first_day or since, opened or since, since)
+    # History starts at a venue's first sign-in in the window: days before it are unknown,
+    # not zeros (a venue whose records start later -- new, or migrated in -- has no normal yet).
     return dict(series), registered
 
 
