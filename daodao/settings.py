@@ -53,6 +53,7 @@ PROJECT_APPS = [
     "pledges",
     "training",
     "ratings",
+    "dashboard",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",

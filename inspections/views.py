@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from venues.selectors import venue_get_for_user
+from venues.scoping import area_scope
+from venues.selectors import area_from_request, venue_get_for_user
 
 from . import selectors, services
 from .forms import (
@@ -64,10 +65,13 @@ def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
     _inspector_only(request)
-    qs = selectors.inspections_for_user(request.user)
+    area = area_from_request(request)
+    qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
     planned = qs.planned().order_by("planned_for", "id")
     if request.GET.get("mine"):
         planned = planned.filter(assignee=request.user)
+    if request.GET.get("due") == "today":  # today's and overdue plans: the dashboard's work line
+        planned = planned.filter(planned_for__lte=timezone.localdate())
     done = Paginator(qs.filter(status=Inspection.Status.DONE).order_by("-carried_out_at"), 20).get_page(
         request.GET.get("page"))
     return render(request, "inspections/plan.html", {
@@ -248,8 +252,10 @@ def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     if request.user.is_association:
         raise Http404
-    return render(request, "inspections/board.html", {"columns": selectors.board_for_user(request.user),
-                                                      "today": timezone.localdate()})
+    columns = selectors.board_for_user(request.user, area=area_from_request(request),
+                                       mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
+    return render(request, "inspections/board.html", {"columns": columns, "today": timezone.localdate(),
+                                                      "filtered": bool(request.GET)})
 
 
 @login_required
@@ -303,7 +309,8 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     _police_only(request)
     return render(request, "inspections/tasks.html", {
-        "tasks": selectors.tasks_for_user(request.user).filter(status=InterviewTask.Status.OPEN),
+        "tasks": selectors.tasks_for_user(request.user).filter(
+            area_scope(request.user, area_from_request(request), "venue__"), status=InterviewTask.Status.OPEN),
         "interviews": selectors.interviews_for_user(request.user)[:30],
         "today": timezone.localdate(),
     })

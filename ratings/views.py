@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Jurisdiction, User
 from daodao.qrcode import qr_svg
 from venues.models import Venue
-from venues.selectors import stations_for_user, venue_get_for_user
+from venues.selectors import area_from_request, stations_for_user, venue_get_for_user
 
 from . import selectors, services, sources
 from .forms import AdjustmentForm, RuleSetForm
@@ -82,7 +82,10 @@ def due(request: HttpRequest) -> HttpResponse:
     officer = None
     if request.GET.get("officer", "").isdigit():
         officer = get_object_or_404(officers, pk=int(request.GET["officer"]))
-    qs = selectors.due_list(user, station=station, officer=officer)
+    within = int(request.GET["within"]) if request.GET.get("within", "").isdigit() else None
+    tier = int(request.GET["tier"]) if request.GET.get("tier", "") in {str(t) for t in Tier.values} else None
+    qs = selectors.due_list(user, station=station, officer=officer, area=area_from_request(request),
+                            within=within, tier=tier)
     creator = sources.plan_creator()
     if request.method == "POST":
         if creator is None or not user.can_manage_venues:
@@ -101,7 +104,8 @@ def due(request: HttpRequest) -> HttpResponse:
     return render(request, "ratings/due.html", {
         "page": page, "stations": stations, "station": station, "officers": officers, "officer": officer,
         "today": today, "soon": today + timedelta(days=7), "can_plan": creator is not None and user.can_manage_venues,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "tiers": Tier.choices, "within": within, "tier": tier,
+        "area": request.GET.get("area", ""),
     })
 
 
