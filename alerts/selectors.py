@@ -62,9 +62,11 @@ def _inbox_url(area: Any, **params: Any) -> str:
 
 def _alert_item(alert: Alert) -> WorkItem:
     raised = timezone.localtime(alert.first_raised_at)
+    # Detectors' titles usually begin with the venue's name already; do not say it twice.
+    title = alert.title if alert.venue.name in alert.title else _("%(venue)s: %(title)s") % {
+        "venue": alert.venue.name, "title": alert.title}
     return WorkItem(
-        text=_("%(venue)s: %(title)s (raised %(date)s)") % {
-            "venue": alert.venue.name, "title": alert.title, "date": f"{raised:%m-%d}"},
+        text=_("%(title)s (raised %(date)s)") % {"title": title, "date": f"{raised:%m-%d}"},
         url=reverse("alerts:detail", args=[alert.pk]),
     )
 

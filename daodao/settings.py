@@ -54,6 +54,7 @@ PROJECT_APPS = [
     "training",
     "ratings",
     "dashboard",
+    "reports",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("venues/", include("venues.urls")),
+    path("reports/", include("reports.urls")),
     path("alerts/", include("alerts.urls")),
     path("inspections/", include("inspections.urls")),
     path("notices/", include("notices.urls")),

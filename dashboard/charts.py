@@ -8,7 +8,7 @@ are shown as a table under each chart. Colours come from CSS classes, never inli
 from dataclasses import dataclass
 from typing import Any
 
-PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 14, 22, 34, 8
+PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 14, 22, 34, 18
 
 
 @dataclass(frozen=True)
