@@ -120,3 +120,34 @@ def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
     wb.save(response)
     return response
+
+
+def export_title(*, what: str, user: Any, filters: Iterable[tuple[Any, Any]] = ()) -> str:
+    """The first row of a list export: what, whose area, which filters, when and by whom."""
+    from django.utils.translation import gettext as _
+
+    area = user.jurisdiction.name if getattr(user, "jurisdiction_id", None) else _("All areas")
+    parts = [f"{area} · {what}"]
+    shown = [f"{label}: {value}" for label, value in filters if value not in (None, "")]
+    parts.append(_("Filters: %(f)s") % {"f": "; ".join(shown)} if shown else _("No filters"))
+    parts.append(_("Exported %(at)s by %(who)s") % {
+        "at": f"{timezone.localtime():%Y-%m-%d %H:%M}", "who": user.get_full_name() or user.get_username()})
+    return " · ".join(parts)
+
+
+def filterset_summary(filterset: Any) -> list[tuple[Any, Any]]:
+    """(label, shown value) of each filter a django-filter form applied, for ``export_title``."""
+    form = filterset.form
+    if not form.is_valid():
+        return []
+    out = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", []):
+            continue
+        if hasattr(field, "queryset"):  # a model choice: the object's own name, no extra query
+            out.append((field.label, str(value)))
+            continue
+        choices = {str(k): v for k, v in (getattr(field, "choices", []) or [])}
+        out.append((field.label, choices.get(str(value), value)))
+    return out

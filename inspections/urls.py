@@ -5,6 +5,9 @@ from . import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.plan, name="plan"),
+    path("export/", views.plan_export, name="plan_export"),
+    path("rectifications/export/", views.board_export, name="board_export"),
+    path("tasks/export/", views.tasks_export, name="tasks_export"),
     path("calendar/", views.month, name="calendar"),
     path("plan/", views.plan_new, name="plan_new"),
     path("record/", views.record, name="record_new"),
