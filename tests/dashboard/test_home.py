@@ -162,3 +162,13 @@ def test_home_query_count_is_constant(client_for, users, loaded, tree, city_offi
     _grow(tree, users, 27)
     large = count()
     assert (small, large) == {"officer_a": (45, 45), "officer_city": (47, 47)}[who]
+
+
+def test_only_the_most_specific_nav_entry_is_active(client_for, users):
+    r = client_for(users["officer_a"]).get(reverse("inspections:board"))
+    assert [i["url"] for i in r.context["nav_items"] if i["active"]] == [reverse("inspections:board")]
+
+
+def test_station_officer_reads_their_station_not_stations_below(client_for, users):
+    html = client_for(users["officer_a1"]).get("/").content.decode()
+    assert "城南派出所的工作与数据" in html and "下属派出所" not in html
