@@ -88,8 +88,9 @@ def _map(request: HttpRequest, user: Any, area: Any) -> dict[str, Any]:
     for value, label in (("tier", _("Star tier")), ("colour", _("Monthly colour")), ("alert", _("Active alerts"))):
         query["map"] = value
         modes.append({"label": label, "url": f"?{query.urlencode()}#map", "active": value == mode})
-    return {"geometry": project(venues, selectors.map_css(mode)), "legend": legend, "modes": modes,
-            "count": len(venues)}
+    geometry = project(venues, selectors.map_css(mode))
+    return {"geometry": geometry, "legend": legend, "modes": modes, "count": len(venues),
+            "svg": selectors.map_markup(geometry["points"], alert_label=_("active alert"))}
 
 
 @login_required
