@@ -1,8 +1,12 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from daodao import ui
@@ -93,6 +97,24 @@ def _map(request: HttpRequest, user: Any, area: Any) -> dict[str, Any]:
             "svg": selectors.map_markup(geometry["points"], alert_label=_("active alert"))}
 
 
+def _cached(user: Any, area: Any, part: str, build: Any) -> Any:
+    """Trends and the map change by the day and the week, not by the second: each is built at
+    most once per ``DAODAO_DASHBOARD_CACHE_SECONDS`` (default 10 minutes) for one area and
+    language, in the shared cache. The key is the scope itself (the user's node, or all for
+    an administrator, and the area picked), so users of the same area share it and nobody
+    reads figures of an area they cannot see. Today's work is never cached."""
+    seconds = getattr(settings, "DAODAO_DASHBOARD_CACHE_SECONDS", 600)
+    if not seconds:
+        return build()
+    scope = "*" if user.is_system_admin else (user.jurisdiction.path if user.jurisdiction_id else "-")
+    key = f"dashboard:{part}:{scope}:{area.pk if area else ''}:{get_language()}:{timezone.localdate()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -103,8 +125,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "area": area, "areas": areas_for_user(user),
         "work": ui.work_lines(request, area),
         "districts": selectors.districts_side_by_side(user) if selectors.shows_districts(user, area) else None,
-        "trends": _trends(user, area),
-        "map": _map(request, user, area),
+        "trends": _cached(user, area, "trends", lambda: _trends(user, area)),
+        "map": _cached(user, area, f"map-{request.GET.get('map', 'tier')}", lambda: _map(request, user, area)),
         # The other apps' figure panels cover the officer's whole area; narrowed, they would mislead.
         "panels": ui.render_panels(ui.DASHBOARD_PANELS, request) if area is None else [],
         "counts": venue_counts_for_user(user) if area is None else None,

@@ -148,7 +148,8 @@ def _grow(tree: dict[str, Any], users: dict[str, Any], n: int) -> None:
 
 
 @pytest.mark.parametrize("who", ["officer_a", "officer_city"])
-def test_home_query_count_is_constant(client_for, users, loaded, tree, city_officer, who):
+def test_home_query_count_is_constant(client_for, users, loaded, tree, city_officer, who, settings):
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 0  # the worst case: trends and map built afresh
     users = {**users, "officer_city": city_officer}
     client = client_for(users[who])
     client.get("/")
@@ -172,3 +173,22 @@ def test_only_the_most_specific_nav_entry_is_active(client_for, users):
 def test_station_officer_reads_their_station_not_stations_below(client_for, users):
     html = client_for(users["officer_a1"]).get("/").content.decode()
     assert "城南派出所的工作与数据" in html and "下属派出所" not in html
+
+
+def test_trends_and_map_are_cached_per_area_not_per_user(client_for, users, loaded, tree, settings):
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 600
+    from django.core.cache import cache
+
+    cache.clear()
+    client = client_for(users["officer_a"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as q:
+            client.get("/")
+        return len(q)
+
+    first, second = count(), count()
+    assert first - second >= 10  # trends and map came from the cache
+    r = client_for(users["officer_b"]).get("/")  # another district: its own figures, never ours
+    assert "越城KTV" not in r.content.decode()
+    assert all(p.venue.name != "越城KTV" for p in r.context["map"]["geometry"]["points"])
