@@ -208,8 +208,13 @@ def pages_bench(runs: int = 7) -> dict[str, Any]:
 def _time_pages(time_it: Any, page: Any, officer: Any, city_officer: Any, district: Any, month: date) -> None:
     from reports.services import monthly_report_build
 
-    time_it("home (district officer, 500 venues)", page(officer, "/"))
-    time_it("home (city officer, 3000 venues, districts side by side)", page(city_officer, "/"))
+    from django.test.utils import override_settings
+
+    time_it("home (district officer, 500 venues; trends and map from the cache)", page(officer, "/"))
+    time_it("home (city officer, 3000 venues, districts side by side; cached)", page(city_officer, "/"))
+    with override_settings(DAODAO_DASHBOARD_CACHE_SECONDS=0):
+        time_it("home (district officer; trends and map built afresh)", page(officer, "/"))
+        time_it("home (city officer; trends and map built afresh)", page(city_officer, "/"))
     time_it("alert list (city)", page(city_officer, "/alerts/"))
     time_it("venue list (city)", page(city_officer, "/venues/"))
     time_it("due list (city)", page(city_officer, "/ratings/due/"))

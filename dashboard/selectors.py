@@ -52,8 +52,9 @@ def districts_side_by_side(user: Any) -> list[dict[str, Any]]:
     venues = grouped(Venue.objects.visible_to(user).operating(), "station__parent", n=Count("id"))
     alerts = grouped(Alert.objects.visible_to(user).active(), "venue__station__parent", n=Count("id"),
                      high=Count("id", filter=Q(status=Alert.Status.OPEN, severity=Alert.Severity.HIGH)))
-    orders = grouped(RectificationOrder.objects.visible_to(user), "venue__station__parent",
-                     n=Count("id", filter=Q(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)))
+    orders = grouped(RectificationOrder.objects.visible_to(user).filter(status__in=RectificationOrder.WITH_VENUE,
+                                                                        deadline__lt=today),
+                     "venue__station__parent", n=Count("id"))
     standings = grouped(Standing.objects.filter(area_scope(user, None, "venue__"),
                                                 venue__status=Venue.Status.OPERATING),
                         "venue__station__parent",

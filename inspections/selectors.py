@@ -194,7 +194,8 @@ def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
             ) for i in first),
         ))
 
-    orders = RectificationOrder.objects.visible_to(user).filter(scope).select_related("venue")
+    # Only open orders: most orders are closed, and the status index skips them.
+    orders = RectificationOrder.objects.visible_to(user).open().filter(scope).select_related("venue")
     awaiting = Q(status=RectificationOrder.Status.SUBMITTED, issued_by=user)
     overdue = Q(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
     counts = orders.aggregate(awaiting=Count("id", filter=awaiting), overdue=Count("id", filter=overdue))
