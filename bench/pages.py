@@ -206,9 +206,9 @@ def pages_bench(runs: int = 7) -> dict[str, Any]:
 
 
 def _time_pages(time_it: Any, page: Any, officer: Any, city_officer: Any, district: Any, month: date) -> None:
-    from reports.services import monthly_report_build
-
     from django.test.utils import override_settings
+
+    from reports.services import monthly_report_build
 
     time_it("home (district officer, 500 venues; trends and map from the cache)", page(officer, "/"))
     time_it("home (city officer, 3000 venues, districts side by side; cached)", page(city_officer, "/"))
