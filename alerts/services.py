@@ -162,7 +162,8 @@ def _notify_dispatch(*, alert: Alert, by: User, note: str) -> None:
                                               jurisdiction_id=alert.assigned_station_id).values_list("pk", flat=True))
     event_id = alert.events.filter(action=AlertEvent.Action.DISPATCHED).order_by("-id").values_list("id", flat=True)[0]
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("Alert dispatched to you: %(venue)s, %(title)s") % {"venue": alert.venue.name, "title": alert.title}
+        what = alert.title if alert.venue.name in alert.title else f"{alert.venue.name}，{alert.title}"
+        title = _("Alert dispatched to you: %(title)s") % {"title": what}
         body = _("Dispatched by %(by)s.") % {"by": by.get_full_name() or by.get_username()}
         if note:
             body += "\n" + note

@@ -237,3 +237,16 @@ def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
             ) for t in tasks[:WORK_ITEMS]),
         ))
     return lines
+
+
+def order_notice_number(order: RectificationOrder) -> dict[str, Any]:
+    """整改通知书 number: the order's place among the orders issued in its district that year.
+
+    Orders are never deleted (PROTECT) and each is issued "today" with a growing id, so
+    counting the district's orders of the year with an id up to this one gives every order a
+    number that never changes, with no counter table to keep (one query)."""
+    district = order.venue.station.parent
+    n = RectificationOrder.objects.filter(
+        venue__station__path__startswith=district.path, issued_on__year=order.issued_on.year, pk__lte=order.pk,
+    ).count()
+    return {"district": district, "year": order.issued_on.year, "n": n}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("self/<int:venue_pk>/", views.self_inspection, name="self"),
     path("rectifications/", views.board, name="board"),
     path("rectifications/<int:pk>/", views.order, name="order"),
+    path("rectifications/<int:pk>/notice/", views.order_notice, name="order_notice"),
     path("rectifications/<int:pk>/<str:action>/", views.order_act, name="order_act"),
     path("tasks/", views.tasks, name="tasks"),
     path("interviews/new/", views.interview_new, name="interview_new"),

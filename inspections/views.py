@@ -262,6 +262,18 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def order_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable 整改通知书 handed to the venue: whoever may see the order may print it."""
+    o = selectors.order_get_for_user(request.user, pk)
+    issuer = o.issued_by
+    return render(request, "inspections/order_notice.html", {
+        "order": o, "number": selectors.order_notice_number(o), "issuer": issuer,
+        "unit": " · ".join(str(x) for x in (issuer.jurisdiction.name if issuer.jurisdiction_id else "",
+                                            issuer.get_department_display()) if x),
+    })
+
+
+@login_required
 def order(request: HttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get_for_user(request.user, pk)
     user = request.user
