@@ -188,3 +188,17 @@ def test_printable_rectification_notice_numbered_per_district_and_year(client_fo
     assert client_for(users["manager_a"]).get(reverse("inspections:order_notice", args=[first.pk])).status_code == 200
     for who in ("officer_b", "manager_a", "assoc_a"):
         assert client_for(users[who]).get(url).status_code == 404, who
+
+
+def test_interview_record_prints_for_police_only(client_for, users, venues):
+    from django.utils import timezone
+
+    from inspections import services as s
+
+    iv = s.interview_record(venue=venues["a"], by=users["officer_a"], attendee="张经理", reason="other",
+                            held_on=timezone.localdate(), summary="约谈自查缺失")
+    url = reverse("inspections:interview", args=[iv.pk])
+    html = client_for(users["officer_a"]).get(url).content.decode()
+    assert "约谈记录" in html and "data-print" in html and "张经理" in html and "officer_a" not in html
+    for who in ("officer_b", "manager_a", "assoc_a", "partner_a"):
+        assert client_for(users[who]).get(url).status_code == 404, who
