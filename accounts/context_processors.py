@@ -15,6 +15,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for entry in ui.NAV:
         if entry.allowed(user):
             url = reverse(entry.url_name)
-            active = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"label": entry.label, "url": url, "active": active})
+            matches = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": entry.label, "url": url, "active": False, "match": len(url) if matches else 0})
+    # Only the most specific entry is active: /inspections/rectifications/ is 整改, not also 检查.
+    best = max((i["match"] for i in items), default=0)
+    for i in items:
+        i["active"] = bool(best) and i["match"] == best
     return {"nav_items": items}

@@ -1,7 +1,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
@@ -14,6 +14,20 @@ ORDERINGS = {
     "oldest": ("first_raised_at",),
     "newest": ("-last_raised_at",),
 }
+
+
+def assigned_to(user: Any) -> Q:
+    """Alerts dispatched to this officer, or to the police station the officer belongs to."""
+    mine = Q(assigned_officer=user)
+    if user.jurisdiction_id:
+        mine |= Q(assigned_station_id=user.jurisdiction_id)
+    return mine
+
+
+def _areas(request: Any) -> QuerySet[Jurisdiction]:
+    if request is None:
+        return Jurisdiction.objects.none()
+    return Jurisdiction.objects.visible_to(request.user).filter(level__gte=Jurisdiction.Level.DISTRICT)
 
 
 def _stations(request: Any) -> QuerySet[Jurisdiction]:
@@ -31,6 +45,10 @@ class AlertFilter(django_filters.FilterSet):
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Alert.Severity.choices)
     station = django_filters.ModelChoiceFilter(label=_("Police station"), queryset=_stations,
                                                field_name="venue__station")
+    area = django_filters.ModelChoiceFilter(label=_("District or station"), queryset=_areas,
+                                            method="filter_area")
+    assigned = django_filters.ChoiceFilter(label=_("Assigned"), method="filter_assigned",
+                                           choices=[("me", _("To me or my station"))])
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), method="filter_sort", empty_label=None,
         choices=[("severity", _("Severity")), ("oldest", _("Oldest first")), ("newest", _("Newest first"))],
@@ -38,7 +56,7 @@ class AlertFilter(django_filters.FilterSet):
 
     class Meta:
         model = Alert
-        fields = ["state", "kind", "severity", "station", "sort"]
+        fields = ["state", "kind", "severity", "station", "area", "assigned", "sort"]
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         data = data.copy() if data is not None else {}
@@ -52,6 +70,14 @@ class AlertFilter(django_filters.FilterSet):
         if value == "all":
             return queryset
         return queryset.filter(status=value)
+
+    def filter_area(self, queryset: QuerySet[Alert], name: str, value: Jurisdiction) -> QuerySet[Alert]:
+        return queryset.filter(venue__station__path__startswith=value.path)
+
+    def filter_assigned(self, queryset: QuerySet[Alert], name: str, value: str) -> QuerySet[Alert]:
+        if value == "me" and self.request is not None:
+            return queryset.filter(assigned_to(self.request.user))
+        return queryset
 
     def filter_sort(self, queryset: QuerySet[Alert], name: str, value: str) -> QuerySet[Alert]:
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["severity"]))

@@ -3,10 +3,19 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction, User
+from daodao.ui import WorkItem, WorkLine
+from venues.scoping import area_scope
 
+from .filters import assigned_to
 from .models import Alert
+
+WORK_ITEMS = 3
 
 
 def alert_list_for_user(user: Any) -> Any:
@@ -43,3 +52,48 @@ def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | No
         return None
     alerts = list(Alert.objects.visible_to(user).filter(venue=venue).order_by("-first_raised_at")[:10])
     return {"alerts": alerts}
+
+
+def _inbox_url(area: Any, **params: Any) -> str:
+    if area is not None:
+        params["area"] = area.pk
+    return f"{reverse('alerts:inbox')}?{urlencode(params)}"
+
+
+def _alert_item(alert: Alert) -> WorkItem:
+    raised = timezone.localtime(alert.first_raised_at)
+    # Detectors' titles usually begin with the venue's name already; do not say it twice.
+    title = alert.title if alert.venue.name in alert.title else _("%(venue)s: %(title)s") % {
+        "venue": alert.venue.name, "title": alert.title}
+    return WorkItem(
+        text=_("%(title)s (raised %(date)s)") % {"title": title, "date": f"{raised:%m-%d}"},
+        url=reverse("alerts:detail", args=[alert.pk]),
+    )
+
+
+def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
+    """Unassigned high alerts, and alerts dispatched to me or my station (three queries)."""
+    user = request.user
+    if not (user.is_police or user.is_system_admin):
+        return []
+    qs = (Alert.objects.visible_to(user).filter(area_scope(user, area, "venue__"))
+          .select_related("venue").order_by("first_raised_at"))
+    unassigned = Q(status=Alert.Status.OPEN, severity=Alert.Severity.HIGH)
+    mine = Q(status=Alert.Status.DISPATCHED) & assigned_to(user)
+    counts = qs.aggregate(unassigned=Count("id", filter=unassigned), mine=Count("id", filter=mine))
+    lines = []
+    if counts["unassigned"]:
+        lines.append(WorkLine(
+            count=counts["unassigned"], urgent=True,
+            text=_("high-severity alerts wait to be dispatched to a station or officer"),
+            url=_inbox_url(area, state="open", severity=Alert.Severity.HIGH, sort="oldest"),
+            items=tuple(_alert_item(a) for a in qs.filter(unassigned)[:WORK_ITEMS]),
+        ))
+    if counts["mine"]:
+        lines.append(WorkLine(
+            count=counts["mine"],
+            text=_("alerts were dispatched to you or your station and wait for feedback"),
+            url=_inbox_url(area, state="dispatched", assigned="me", sort="oldest"),
+            items=tuple(_alert_item(a) for a in qs.filter(mine)[:WORK_ITEMS]),
+        ))
+    return lines

@@ -1,12 +1,15 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction, User
+from notices.services import NoticeSpec, notices_send
 
 from .models import Alert, AlertEvent
 
@@ -137,12 +140,36 @@ def alert_dispatch(
         and scope.filter(pk=officer.jurisdiction_id).exists()
     ):
         raise ValidationError(_("That officer is not a police officer of your jurisdiction."))
-    return _transition(
-        alert=alert, by=by, allowed_from=(Alert.Status.OPEN, Alert.Status.DISPATCHED), to=Alert.Status.DISPATCHED,
-        action=AlertEvent.Action.DISPATCHED, note=note,
-        fields={"assigned_station": station or (officer.jurisdiction if officer else None),
-                "assigned_officer": officer},
-    )
+    with transaction.atomic():
+        alert = _transition(
+            alert=alert, by=by, allowed_from=(Alert.Status.OPEN, Alert.Status.DISPATCHED), to=Alert.Status.DISPATCHED,
+            action=AlertEvent.Action.DISPATCHED, note=note,
+            fields={"assigned_station": station or (officer.jurisdiction if officer else None),
+                    "assigned_officer": officer},
+        )
+        _notify_dispatch(alert=alert, by=by, note=note)
+    return alert
+
+
+def _notify_dispatch(*, alert: Alert, by: User, note: str) -> None:
+    """A notice (and e-mail where the officer has an address) to whoever must now act: the
+    officer dispatched to, or else every active officer of the station. Keyed by the
+    dispatch event, so a re-dispatch notifies the new assignees once each."""
+    if alert.assigned_officer_id:
+        recipients = [alert.assigned_officer_id]
+    else:
+        recipients = list(User.objects.filter(role=User.Role.POLICE, is_active=True,
+                                              jurisdiction_id=alert.assigned_station_id).values_list("pk", flat=True))
+    event_id = alert.events.filter(action=AlertEvent.Action.DISPATCHED).order_by("-id").values_list("id", flat=True)[0]
+    with translation.override(settings.LANGUAGE_CODE):
+        what = alert.title if alert.venue.name in alert.title else f"{alert.venue.name}，{alert.title}"
+        title = _("Alert dispatched to you: %(title)s") % {"title": what}
+        body = _("Dispatched by %(by)s.") % {"by": by.get_full_name() or by.get_username()}
+        if note:
+            body += "\n" + note
+    notices_send(specs=[NoticeSpec(user_id=uid, dedupe_key=f"alert-dispatch:{event_id}", kind="alert_dispatched",
+                                   title=title, body=body, link=reverse("alerts:detail", args=[alert.pk]))
+                        for uid in recipients if uid != by.pk])
 
 
 def alert_handle(*, alert: Alert, by: User, feedback: str) -> Alert:

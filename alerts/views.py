@@ -9,6 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+from daodao.excel import Sheet, export_title, filterset_summary, xlsx_sheets_response
+
 from .filters import AlertFilter
 from .forms import CloseForm, DismissForm, DispatchForm, HandleForm
 from .selectors import alert_get_for_user, alert_list_for_user
@@ -75,3 +79,26 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("alerts:detail", pk=alert.pk)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The inbox as it is filtered on the page, scoped the same way, audited."""
+    _police_only(request)
+    filterset = AlertFilter(request.GET, queryset=alert_list_for_user(request.user), request=request)
+    alerts = filterset.qs
+    audit_record(action=AuditEvent.Action.EXPORT, request=request,
+                 detail={"what": "alerts", "filters": {k: v for k, v in request.GET.items() if k != "page"},
+                         "rows": alerts.count()})
+    rows = (
+        (a.get_severity_display(), a.title, str(a.kind_label), a.venue.name, a.venue.station.name,
+         a.get_status_display(), str(a.assigned_officer or a.assigned_station or ""), a.first_raised_at,
+         a.last_raised_at, a.raise_count, a.feedback or a.dismiss_reason)
+        for a in alerts.iterator(chunk_size=500)
+    )
+    sheet = Sheet(
+        name=_("Alerts"), title=export_title(what=_("Alerts"), user=request.user, filters=filterset_summary(filterset)),
+        headers=[_("Severity"), _("Alert"), _("Kind"), _("Venue"), _("Police station"), _("Status"),
+                 _("Assigned to"), _("First raised"), _("Last raised"), _("Times raised"), _("Feedback or reason")],
+        widths=(8, 44, 18, 24, 14, 14, 14, 18, 18, 8, 40), rows=rows)
+    return xlsx_sheets_response("alerts", [sheet])

@@ -403,7 +403,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per load run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-generate", action="store_true", help="reuse the data of the previous run")
-    parser.add_argument("--only", choices=["http", "pgbench", "detector"], action="append")
+    parser.add_argument("--only", choices=["http", "pgbench", "detector", "pages"], action="append",
+                        help="pages: server time of the officer's pages (not in the default set)")
     args = parser.parse_args()
 
     url = bench_url()
@@ -422,6 +423,11 @@ def main() -> None:
         print("detector …")
         report["detector"] = detector_bench(args, data)
         print(json.dumps(report["detector"], indent=1, default=str)[:3000])
+    if "pages" in only:
+        from bench.pages import pages_bench
+
+        print("officer's pages …")
+        report["pages"] = pages_bench()
     if "http" in only:
         print("http sign-in throughput …")
         report["http"] = http_bench(args, url)

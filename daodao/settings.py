@@ -53,6 +53,8 @@ PROJECT_APPS = [
     "pledges",
     "training",
     "ratings",
+    "dashboard",
+    "reports",
 ]
 INSTALLED_APPS = PROJECT_APPS + [
     "django.contrib.admin",
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notices.context_processors.unread",
             ],
         },
     },

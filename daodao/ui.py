@@ -7,6 +7,9 @@ Apps register from their ``AppConfig.ready()``:
   ``context(request)`` returns the template context, or None to hide the panel.
 - ``venue_panel(template, context, order)``: a section of the venue detail page;
   ``context(request, venue)`` returns the context or None. The venue is already scoped.
+- ``work(lines, order)``: lines of the police home's "today's work" list;
+  ``lines(request, area)`` returns a list of ``WorkLine`` (empty when there is nothing to do
+  or the user may not act). ``area`` is the district or station the officer narrowed to, or None.
 
 Context functions must run a constant number of queries (no query per row).
 """
@@ -31,9 +34,31 @@ class Panel:
     order: int
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One named thing to act on: a sentence (venue, what, when) and the page where one acts."""
+
+    text: str
+    url: str
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    """A line of today's work: how many, a sentence, the filtered list behind the count, and
+    the first few items by name so the officer can act in one click."""
+
+    count: int
+    text: str
+    url: str
+    items: tuple[WorkItem, ...] = ()
+    urgent: bool = False
+
+
 NAV: list[NavEntry] = []
 DASHBOARD_PANELS: list[Panel] = []
 VENUE_PANELS: list[Panel] = []
+WORK: list[tuple[int, Callable[..., list[WorkLine]]]] = []
 
 
 def nav(label: Any, url_name: str, allowed: Callable[[Any], bool], order: int = 50) -> None:
@@ -49,6 +74,16 @@ def dashboard_panel(template: str, context: Callable[..., dict[str, Any] | None]
 def venue_panel(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
     VENUE_PANELS.append(Panel(template, context, order))
     VENUE_PANELS.sort(key=lambda p: p.order)
+
+
+def work(lines: Callable[..., list[WorkLine]], order: int = 50) -> None:
+    WORK.append((order, lines))
+    WORK.sort(key=lambda w: w[0])
+
+
+def work_lines(request: Any, area: Any) -> list[WorkLine]:
+    """Today's work from every app, in registration order; lines with nothing to do left out."""
+    return [line for _, fn in WORK for line in fn(request, area) if line.count]
 
 
 def render_panels(panels: list[Panel], *args: Any) -> list[dict[str, Any]]:

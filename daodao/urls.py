@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
+from dashboard import views as dashboard_views
 from inspections import api as inspections_api
 from pledges import views as pledges_views
 from ratings import api as ratings_api
@@ -15,7 +16,6 @@ from staff import views as staff_views
 from training import api as training_api
 from training import views as training_views
 from venues import api as venues_api
-from venues import views as venues_views
 
 from . import uploads
 from .admin import scope_registered_admins
@@ -45,9 +45,10 @@ admin.site.site_header = "DaoDao 到到"
 admin.site.site_title = "DaoDao"
 
 urlpatterns = [
-    path("", venues_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("venues/", include("venues.urls")),
+    path("reports/", include("reports.urls")),
     path("alerts/", include("alerts.urls")),
     path("inspections/", include("inspections.urls")),
     path("notices/", include("notices.urls")),

@@ -31,6 +31,7 @@ class InspectionsConfig(AppConfig):
         ui.nav(_("Tasks"), "inspections:tasks", lambda u: u.is_police or u.is_system_admin, order=32)
         ui.venue_panel("inspections/panel_venue.html", selectors.venue_panel_context, order=5)
         ui.dashboard_panel("inspections/panel_dashboard.html", selectors.dashboard_panel_context, order=30)
+        ui.work(selectors.work_lines, order=20)
         # Files follow the visibility of their records (undercover rule included).
         media_owner("inspections/findings", lambda user, name: Finding.objects.visible_to(user).filter(photo=name))
         media_owner("inspections/items", lambda user, name: ItemResult.objects.filter(photo=name).filter(

@@ -7,7 +7,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from daodao.ui import WorkItem, WorkLine
+from venues.scoping import area_scope
 
 from .models import (
     Checklist,
@@ -51,11 +57,21 @@ def interviews_for_user(user: Any) -> QuerySet[Interview]:
     return Interview.objects.visible_to(user).select_related("venue").prefetch_related("officers")
 
 
-def board_for_user(user: Any) -> dict[str, list[RectificationOrder]]:
-    """The rectification board: one query, grouped in memory into the four columns."""
+BOARD_COLUMNS = ("overdue", "due_soon", "open", "submitted")
+
+
+def board_for_user(user: Any, *, area: Any = None, mine: bool = False,
+                   show: str = "") -> dict[str, list[RectificationOrder]]:
+    """The rectification board: one query, grouped in memory into the four columns.
+
+    ``area`` narrows to a district or station, ``mine`` to orders the user issued (the ones
+    waiting for their acceptance), ``show`` to one column."""
     today = timezone.localdate()
     columns: dict[str, list[RectificationOrder]] = {"overdue": [], "due_soon": [], "open": [], "submitted": []}
-    for order in orders_for_user(user).open().order_by("deadline", "id"):
+    qs = orders_for_user(user).open().filter(area_scope(user, area, "venue__"))
+    if mine:
+        qs = qs.filter(issued_by=user)
+    for order in qs.order_by("deadline", "id"):
         if order.status == RectificationOrder.Status.SUBMITTED:
             columns["submitted"].append(order)
         elif order.deadline < today:
@@ -64,6 +80,8 @@ def board_for_user(user: Any) -> dict[str, list[RectificationOrder]]:
             columns["due_soon"].append(order)
         else:
             columns["open"].append(order)
+    if show in columns:
+        columns = {k: (v if k == show else []) for k, v in columns.items()}
     return columns
 
 
@@ -139,3 +157,96 @@ def current_checklists() -> dict[str, Checklist]:
     for c in Checklist.objects.order_by("kind", "-version").prefetch_related("items"):
         latest.setdefault(c.kind, c)
     return latest
+
+
+WORK_ITEMS = 3
+
+
+def _url(name: str, area: Any, **params: Any) -> str:
+    if area is not None:
+        params["area"] = area.pk
+    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+
+
+def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
+    """Inspections planned for me today or overdue, orders awaiting my acceptance, overdue
+    orders, interviews to hold. Four counting queries, then at most three items per line."""
+    user = request.user
+    if not (user.is_police or user.is_system_admin):
+        return []
+    today = timezone.localdate()
+    scope = area_scope(user, area, "venue__")
+    lines = []
+
+    plans = (Inspection.objects.visible_to(user).planned().filter(scope, assignee=user, planned_for__lte=today)
+             .select_related("venue").order_by("planned_for", "id"))
+    n = plans.count()
+    if n:
+        first = list(plans[:WORK_ITEMS])
+        lines.append(WorkLine(
+            count=n, urgent=first[0].planned_for < today,
+            text=_("inspections are planned for you today or are overdue"),
+            url=_url("inspections:plan", area, mine=1, due="today"),
+            items=tuple(WorkItem(
+                text=_("%(venue)s: %(type)s inspection planned for %(date)s") % {
+                    "venue": i.venue.name, "type": i.get_type_display(), "date": f"{i.planned_for:%m-%d}"},
+                url=reverse("inspections:record", args=[i.pk]), late=i.planned_for < today,
+            ) for i in first),
+        ))
+
+    # Only open orders: most orders are closed, and the status index skips them.
+    orders = RectificationOrder.objects.visible_to(user).open().filter(scope).select_related("venue")
+    awaiting = Q(status=RectificationOrder.Status.SUBMITTED, issued_by=user)
+    overdue = Q(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
+    counts = orders.aggregate(awaiting=Count("id", filter=awaiting), overdue=Count("id", filter=overdue))
+    if counts["awaiting"]:
+        lines.append(WorkLine(
+            count=counts["awaiting"],
+            text=_("rectifications you ordered have evidence submitted and await your acceptance"),
+            url=_url("inspections:board", area, show="submitted", mine=1),
+            items=tuple(WorkItem(
+                text=_("%(venue)s: %(requirement)s (submitted %(date)s)") % {
+                    "venue": o.venue.name, "requirement": o.requirement,
+                    "date": f"{o.last_submitted_on:%m-%d}" if o.last_submitted_on else "—"},
+                url=reverse("inspections:order", args=[o.pk]),
+            ) for o in orders.filter(awaiting).order_by("last_submitted_on", "id")[:WORK_ITEMS]),
+        ))
+    if counts["overdue"]:
+        lines.append(WorkLine(
+            count=counts["overdue"], urgent=True,
+            text=_("rectification orders are past their deadline"),
+            url=_url("inspections:board", area, show="overdue"),
+            items=tuple(WorkItem(
+                text=_("%(venue)s: %(requirement)s (deadline %(date)s)") % {
+                    "venue": o.venue.name, "requirement": o.requirement, "date": f"{o.deadline:%m-%d}"},
+                url=reverse("inspections:order", args=[o.pk]), late=True,
+            ) for o in orders.filter(overdue).order_by("deadline", "id")[:WORK_ITEMS]),
+        ))
+
+    tasks = (InterviewTask.objects.visible_to(user).filter(scope, status=InterviewTask.Status.OPEN)
+             .select_related("venue").order_by("due_on", "id"))
+    n = tasks.count()
+    if n:
+        lines.append(WorkLine(
+            count=n, text=_("interviews with venue heads are to be held"),
+            url=_url("inspections:tasks", area),
+            items=tuple(WorkItem(
+                text=_("%(venue)s: %(reason)s") % {"venue": t.venue.name, "reason": t.get_reason_display()},
+                url=f"{reverse('inspections:interview_new')}?task={t.pk}",
+                late=bool(t.due_on and t.due_on < today),
+            ) for t in tasks[:WORK_ITEMS]),
+        ))
+    return lines
+
+
+def order_notice_number(order: RectificationOrder) -> dict[str, Any]:
+    """整改通知书 number: the order's place among the orders issued in its district that year.
+
+    Orders are never deleted (PROTECT) and each is issued "today" with a growing id, so
+    counting the district's orders of the year with an id up to this one gives every order a
+    number that never changes, with no counter table to keep (one query)."""
+    district = order.venue.station.parent
+    n = RectificationOrder.objects.filter(
+        venue__station__path__startswith=district.path, issued_on__year=order.issued_on.year, pk__lte=order.pk,
+    ).count()
+    return {"district": district, "year": order.issued_on.year, "n": n}

@@ -17,12 +17,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from alerts.services import AlertSpec, alerts_raise
 from audit.services import audit_record
+from notices.services import NoticeSpec, notices_send
 from venues.models import Venue
 
 from .models import (
@@ -340,6 +342,38 @@ def _event(order: RectificationOrder, by: User | None, action: str, note: str = 
     return RectificationEvent.objects.create(order=order, actor=by, action=action, note=note)
 
 
+def _notify_order(*, order: RectificationOrder, event: RectificationEvent, to_venue: bool) -> None:
+    """A notice about one step of an order to whoever acts next: the venue's managers when an
+    order is issued, accepted or rejected; the issuing officer when evidence is submitted.
+    Keyed by the event, so each step notifies once."""
+    if to_venue:
+        recipients = list(order.venue.managers.filter(is_active=True).values_list("pk", flat=True))
+    else:
+        recipients = [order.issued_by_id]
+    with translation.override(settings.LANGUAGE_CODE):
+        venue, what = order.venue.name, order.requirement
+        title, body = {
+            RectificationEvent.Action.ISSUED: (
+                _("Rectification ordered at %(venue)s, deadline %(date)s") % {
+                    "venue": venue, "date": order.deadline.isoformat()},
+                _("What must be done: %(what)s. Submit photo evidence before the deadline.") % {"what": what}),
+            RectificationEvent.Action.SUBMITTED: (
+                _("%(venue)s submitted rectification evidence; please verify") % {"venue": venue},
+                _("Order: %(what)s.") % {"what": what}),
+            RectificationEvent.Action.ACCEPTED: (
+                _("Rectification at %(venue)s accepted") % {"venue": venue},
+                _("Order: %(what)s.") % {"what": what}),
+            RectificationEvent.Action.REJECTED: (
+                _("Rectification at %(venue)s not accepted: please rectify again") % {"venue": venue},
+                _("Reason: %(reason)s") % {"reason": event.note}),
+        }[event.action]
+    notices_send(specs=[NoticeSpec(user_id=uid, dedupe_key=f"rectification:{event.pk}",
+                                   kind=f"rectification_{event.action}", title=title, body=body,
+                                   link=reverse("inspections:order", args=[order.pk]),
+                                   venue_id=order.venue_id if to_venue else None)
+                        for uid in recipients if uid and uid != event.actor_id])
+
+
 @transaction.atomic
 def rectification_issue(
     *, finding: Finding, by: User, requirement: str = "", deadline: date | None = None,
@@ -362,7 +396,8 @@ def rectification_issue(
             )
     except IntegrityError:
         raise ValidationError(_("A rectification order already exists for this finding.")) from None
-    _event(order, by, RectificationEvent.Action.ISSUED, _("Deadline %(d)s") % {"d": deadline.isoformat()})
+    event = _event(order, by, RectificationEvent.Action.ISSUED, _("Deadline %(d)s") % {"d": deadline.isoformat()})
+    _notify_order(order=order, event=event, to_venue=True)
     audit_record(action="rectification_issue", request=request, actor=by, target=order)
     return order
 
@@ -390,6 +425,7 @@ def rectification_submit(
            last_submitted_on=timezone.localdate())
     event = _event(order, by, RectificationEvent.Action.SUBMITTED, note)
     EvidencePhoto.objects.bulk_create([EvidencePhoto(event=event, file=p) for p in photos[:6]])
+    _notify_order(order=order, event=event, to_venue=False)
     order.refresh_from_db()
     return order
 
@@ -405,7 +441,8 @@ def rectification_accept(*, order: RectificationOrder, by: User, note: str = "")
     Finding.objects.filter(pk=order.finding_id, addressed_at__isnull=True).update(
         addressed_at=now, addressed_note=_("Rectification accepted")
     )
-    _event(order, by, RectificationEvent.Action.ACCEPTED, note.strip())
+    event = _event(order, by, RectificationEvent.Action.ACCEPTED, note.strip())
+    _notify_order(order=order, event=event, to_venue=True)
     order.refresh_from_db()
     return order
 
@@ -417,7 +454,8 @@ def rectification_reject(*, order: RectificationOrder, by: User, reason: str) ->
     if not reason:
         raise ValidationError(_("Say why the rectification is not accepted."))
     _claim(order, [RectificationOrder.Status.SUBMITTED], status=RectificationOrder.Status.REJECTED)
-    _event(order, by, RectificationEvent.Action.REJECTED, reason)
+    event = _event(order, by, RectificationEvent.Action.REJECTED, reason)
+    _notify_order(order=order, event=event, to_venue=True)
     order.refresh_from_db()
     return order
 

@@ -5,6 +5,9 @@ from . import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.plan, name="plan"),
+    path("export/", views.plan_export, name="plan_export"),
+    path("rectifications/export/", views.board_export, name="board_export"),
+    path("tasks/export/", views.tasks_export, name="tasks_export"),
     path("calendar/", views.month, name="calendar"),
     path("plan/", views.plan_new, name="plan_new"),
     path("record/", views.record, name="record_new"),
@@ -16,6 +19,7 @@ urlpatterns = [
     path("self/<int:venue_pk>/", views.self_inspection, name="self"),
     path("rectifications/", views.board, name="board"),
     path("rectifications/<int:pk>/", views.order, name="order"),
+    path("rectifications/<int:pk>/notice/", views.order_notice, name="order_notice"),
     path("rectifications/<int:pk>/<str:action>/", views.order_act, name="order_act"),
     path("tasks/", views.tasks, name="tasks"),
     path("interviews/new/", views.interview_new, name="interview_new"),

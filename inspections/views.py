@@ -11,9 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+from daodao.excel import Sheet, export_title, xlsx_sheets_response
 from daodao.files import validate_image
 from daodao.params import YEAR_MAX, YEAR_MIN, parse_id, parse_int
-from venues.selectors import venue_get_for_user
+from venues.scoping import area_scope
+from venues.selectors import area_from_request, venue_get_for_user
 
 from . import selectors, services
 from .forms import (
@@ -78,10 +82,13 @@ def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
     _inspector_only(request)
-    qs = selectors.inspections_for_user(request.user)
+    area = area_from_request(request)
+    qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
     planned = qs.planned().order_by("planned_for", "id")
     if request.GET.get("mine"):
         planned = planned.filter(assignee=request.user)
+    if request.GET.get("due") == "today":  # today's and overdue plans: the dashboard's work line
+        planned = planned.filter(planned_for__lte=timezone.localdate())
     done = Paginator(qs.filter(status=Inspection.Status.DONE).order_by("-carried_out_at"), 20).get_page(
         request.GET.get("page"))
     return render(request, "inspections/plan.html", {
@@ -261,8 +268,22 @@ def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     if request.user.is_association:
         raise Http404
-    return render(request, "inspections/board.html", {"columns": selectors.board_for_user(request.user),
-                                                      "today": timezone.localdate()})
+    columns = selectors.board_for_user(request.user, area=area_from_request(request),
+                                       mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
+    return render(request, "inspections/board.html", {"columns": columns, "today": timezone.localdate(),
+                                                      "filtered": bool(request.GET)})
+
+
+@login_required
+def order_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable 整改通知书 handed to the venue: whoever may see the order may print it."""
+    o = selectors.order_get_for_user(request.user, pk)
+    issuer = o.issued_by
+    return render(request, "inspections/order_notice.html", {
+        "order": o, "number": selectors.order_notice_number(o), "issuer": issuer,
+        "unit": " · ".join(str(x) for x in (issuer.jurisdiction.name if issuer.jurisdiction_id else "",
+                                            issuer.get_department_display()) if x),
+    })
 
 
 @login_required
@@ -317,7 +338,8 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     _police_only(request)
     return render(request, "inspections/tasks.html", {
-        "tasks": selectors.tasks_for_user(request.user).filter(status=InterviewTask.Status.OPEN),
+        "tasks": selectors.tasks_for_user(request.user).filter(
+            area_scope(request.user, area_from_request(request), "venue__"), status=InterviewTask.Status.OPEN),
         "interviews": selectors.interviews_for_user(request.user)[:30],
         "today": timezone.localdate(),
     })
@@ -375,3 +397,99 @@ def sanction(request: HttpRequest, venue_pk: int) -> HttpResponse:
     return redirect("venues:detail", pk=venue.pk)
 
 
+
+
+# --- Exports: the lists as filtered on their pages, same scope, audited ------------
+
+def _list_filters(request: HttpRequest) -> list[tuple[Any, Any]]:
+    area = area_from_request(request)
+    shown: list[tuple[Any, Any]] = [(_("District or station"), area.name if area else "")]
+    if request.GET.get("mine"):
+        shown.append((_("Only mine"), _("yes")))
+    if request.GET.get("due") == "today":
+        shown.append((_("Planned"), _("today or overdue")))
+    show = request.GET.get("show", "")
+    labels = {"overdue": _("Overdue"), "due_soon": _("Due soon"), "open": _("Open"),
+              "submitted": _("Awaiting verification")}
+    if show in labels:
+        shown.append((_("Column"), labels[show]))
+    return shown
+
+
+def _audit_export(request: HttpRequest, what: str, rows: int) -> None:
+    audit_record(action=AuditEvent.Action.EXPORT, request=request,
+                 detail={"what": what, "filters": {k: v for k, v in request.GET.items() if k != "page"}, "rows": rows})
+
+
+@login_required
+def plan_export(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    area = area_from_request(request)
+    qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
+    planned = qs.planned().order_by("planned_for", "id")
+    if request.GET.get("mine"):
+        planned = planned.filter(assignee=request.user)
+    if request.GET.get("due") == "today":
+        planned = planned.filter(planned_for__lte=timezone.localdate())
+    done = qs.filter(status=Inspection.Status.DONE).select_related("recorded_by").order_by("-carried_out_at")
+    _audit_export(request, "inspections", planned.count() + done.count())
+    title = export_title(what=_("Inspections"), user=request.user, filters=_list_filters(request))
+
+    def departments(i: Inspection) -> str:
+        return "、".join(str(d.get_department_display()) for d in i.departments.all())
+
+    return xlsx_sheets_response("inspections", [
+        Sheet(name=_("Carried out"), title=title, widths=(18, 26, 14, 12, 16, 14, 16, 10, 10, 40),
+              headers=[_("Carried out at"), _("Venue"), _("Police station"), _("Type"), _("Departments"),
+                       _("Recorded by"), _("Outcome"), _("People tested"), _("Positive tests"), _("Summary")],
+              rows=((i.carried_out_at, i.venue.name, i.venue.station.name, i.get_type_display(), departments(i),
+                     str(i.recorded_by or ""), i.get_outcome_display(), i.people_tested, i.positives, i.summary)
+                    for i in done.iterator(chunk_size=500))),
+        Sheet(name=_("Planned"), title=title, widths=(12, 26, 14, 12, 16, 14, 10),
+              headers=[_("Planned for"), _("Venue"), _("Police station"), _("Type"), _("Departments"),
+                       _("Assignee"), _("Overdue")],
+              rows=((i.planned_for, i.venue.name, i.venue.station.name, i.get_type_display(), departments(i),
+                     str(i.assignee or ""), _("yes") if i.is_overdue_plan else "")
+                    for i in planned.iterator(chunk_size=500))),
+    ])
+
+
+@login_required
+def board_export(request: HttpRequest) -> HttpResponse:
+    if request.user.is_association or request.user.is_manager:  # an officer's list, not the venue's
+        raise Http404
+    columns = selectors.board_for_user(request.user, area=area_from_request(request),
+                                       mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
+    orders = sorted((o for col in columns.values() for o in col), key=lambda o: (o.deadline, o.pk))
+    _audit_export(request, "rectifications", len(orders))
+    return xlsx_sheets_response("rectifications", [Sheet(
+        name=_("Rectification orders"),
+        title=export_title(what=_("Open rectification orders"), user=request.user, filters=_list_filters(request)),
+        widths=(26, 14, 40, 22, 12, 12, 10, 14, 8),
+        headers=[_("Venue"), _("Police station"), _("What must be done"), _("Status"), _("Issued on"),
+                 _("Deadline"), _("Days overdue"), _("Issued by"), _("Extended")],
+        rows=[(o.venue.name, o.venue.station.name, o.requirement, o.get_status_display(), o.issued_on, o.deadline,
+               o.days_overdue if o.status in o.WITH_VENUE else 0, str(o.issued_by), _("yes") if o.extended else "")
+              for o in orders])])
+
+
+@login_required
+def tasks_export(request: HttpRequest) -> HttpResponse:
+    _police_only(request)
+    scope = area_scope(request.user, area_from_request(request), "venue__")
+    tasks = selectors.tasks_for_user(request.user).filter(scope, status=InterviewTask.Status.OPEN)
+    interviews = selectors.interviews_for_user(request.user).filter(scope).select_related("venue__station")
+    _audit_export(request, "interviews", tasks.count() + interviews.count())
+    title = export_title(what=_("Interviews"), user=request.user, filters=_list_filters(request))
+    return xlsx_sheets_response("interviews", [
+        Sheet(name=_("Interviews to hold"), title=title, widths=(26, 14, 22, 12, 12),
+              headers=[_("Venue"), _("Police station"), _("Reason"), _("Due"), _("Raised")],
+              rows=((t.venue.name, t.venue.station.name, t.get_reason_display(), t.due_on,
+                     timezone.localdate(t.created_at)) for t in tasks.iterator(chunk_size=500))),
+        Sheet(name=_("Interviews held"), title=title, widths=(12, 26, 14, 22, 14, 24, 50, 40),
+              headers=[_("Held on"), _("Venue"), _("Police station"), _("Reason"), _("Attendee"), _("Officers"),
+                       _("Summary"), _("Commitments")],
+              rows=((iv.held_on, iv.venue.name, iv.venue.station.name, iv.get_reason_display(), iv.attendee,
+                     "、".join(str(o) for o in iv.officers.all()), iv.summary, iv.commitments)
+                    for iv in interviews)),
+    ])

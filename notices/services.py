@@ -103,3 +103,7 @@ def notices_email_pending(*, kind: str, batch: int = 200) -> int:
 
 def notice_mark_read(*, user_id: int, notice_id: int) -> None:
     Notice.objects.filter(pk=notice_id, user_id=user_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notices_mark_all_read(*, user_id: int) -> int:
+    return Notice.objects.filter(user_id=user_id, read_at__isnull=True).update(read_at=timezone.now())

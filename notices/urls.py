@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "notices"
-urlpatterns = [path("<int:pk>/read/", views.mark_read, name="read")]
+urlpatterns = [
+    path("", views.notice_list, name="list"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+]

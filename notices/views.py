@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .services import notice_mark_read
+from .models import Notice
+from .services import notice_mark_read, notices_mark_all_read
 
 
 @login_required
@@ -16,3 +18,17 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     if not nxt.startswith("/") or not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = "/"
     return HttpResponseRedirect(nxt)
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notices, newest first; nobody reads anyone else's."""
+    notices = Notice.objects.filter(user=request.user).order_by("-created_at", "-id")[:100]
+    return render(request, "notices/list.html", {"notices": notices})
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    notices_mark_all_read(user_id=request.user.pk)
+    return redirect("notices:list")

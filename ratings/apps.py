@@ -26,3 +26,4 @@ class RatingsConfig(AppConfig):
         ui.nav(_("Rating rules"), "ratings:rules", lambda u: True, order=80)
         ui.venue_panel("ratings/panel.html", selectors.venue_panel_context, order=5)
         ui.dashboard_panel("ratings/dashboard.html", selectors.dashboard_context, order=20)
+        ui.work(selectors.work_lines, order=30)

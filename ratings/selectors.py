@@ -1,13 +1,18 @@
 """Scoped reads. Everything rated hangs off a venue and goes through venue_scope."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from daodao.ui import WorkItem, WorkLine
 from venues.models import Venue
-from venues.scoping import venue_scope
+from venues.scoping import area_scope, venue_scope
 
 from . import sources
 from .models import (
@@ -97,11 +102,22 @@ def dashboard_context(request: Any) -> dict[str, Any] | None:
     }
 
 
-def due_list(user: Any, *, station: Any = None, officer: Any = None) -> QuerySet[Standing]:
+DUE_WEEK_DAYS = 7
+
+
+def due_list(user: Any, *, station: Any = None, officer: Any = None, area: Any = None,
+             within: int | None = None, tier: int | None = None) -> QuerySet[Standing]:
     """Inspections due, most urgent first (earliest due date, then lowest tier). Police only.
 
-    ``officer``: the venues in that officer's area (their jurisdiction's subtree)."""
+    ``officer``: the venues in that officer's area (their jurisdiction's subtree);
+    ``within``: due within that many days from today, overdue included."""
     qs = standings_for_user(user).filter(venue__status=Venue.Status.OPERATING)
+    if area is not None:
+        qs = qs.filter(area_scope(user, area, "venue__"))
+    if within is not None:
+        qs = qs.filter(next_due_on__lte=timezone.localdate() + timedelta(days=within))
+    if tier is not None:
+        qs = qs.filter(tier=tier)
     if station is not None:
         qs = qs.filter(venue__station=station)
     if officer is not None:
@@ -127,3 +143,37 @@ def plaque_status(rating: Rating) -> str:
     if rating.venue.status != Venue.Status.OPERATING or timezone.localdate() > valid_until:
         return "expired"
     return "current"
+
+
+def work_lines(request: Any, area: Any) -> list[WorkLine]:
+    """Venues whose tier makes an inspection due this week (overdue included), counted by
+    tier: one grouped count and one query for the first few venues."""
+    user = request.user
+    if not is_police(user):
+        return []
+    qs = due_list(user, area=area, within=DUE_WEEK_DAYS)
+    by_tier = {r["tier"]: r["n"] for r in qs.order_by().values("tier").annotate(n=Count("pk"))}
+    total = sum(by_tier.values())
+    if not total:
+        return []
+    today = timezone.localdate()
+    params: dict[str, Any] = {"within": DUE_WEEK_DAYS}
+    if area is not None:
+        params["area"] = area.pk
+    labels = dict(Tier.choices)
+    split = _(", ").join(
+        _("%(tier)s %(n)s") % {"tier": labels[t], "n": by_tier[t]} for t, _label in Tier.choices if by_tier.get(t))
+    items = []
+    for st in qs[:3]:
+        late = st.next_due_on < today
+        items.append(WorkItem(
+            text=(_("%(venue)s (%(tier)s): inspection overdue since %(date)s") if late
+                  else _("%(venue)s (%(tier)s): inspection due %(date)s")) % {
+                "venue": st.venue.name, "tier": st.get_tier_display(), "date": f"{st.next_due_on:%m-%d}"},
+            url=f"{reverse('inspections:plan_new')}?{urlencode({'venue': st.venue_id})}", late=late,
+        ))
+    return [WorkLine(
+        count=total, urgent=bool(items and items[0].late),
+        text=_("venues are due an inspection this week by their tier (%(split)s)") % {"split": split},
+        url=f"{reverse('ratings:due')}?{urlencode(params)}", items=tuple(items),
+    )]

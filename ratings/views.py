@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Jurisdiction, User
-from daodao.params import parse_id
+from audit.models import AuditEvent
+from audit.services import audit_record
+from daodao.excel import Sheet, export_title, xlsx_sheets_response
+from daodao.params import parse_id, parse_int
 from daodao.qrcode import qr_svg
 from venues.models import Venue
-from venues.selectors import stations_for_user, venue_get_for_user
+from venues.selectors import area_from_request, stations_for_user, venue_get_for_user
 
 from . import selectors, services, sources
 from .forms import AdjustmentForm, RuleSetForm
@@ -69,11 +73,9 @@ def rules(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def due(request: HttpRequest) -> HttpResponse:
+def _due_filters(request: HttpRequest) -> dict[str, Any]:
+    """The due list's filters from the query string, each checked against the user's scope."""
     user = request.user
-    if not selectors.is_police(user):
-        raise Http404
     stations = stations_for_user(user)
     station = None
     if request.GET.get("station"):
@@ -83,7 +85,22 @@ def due(request: HttpRequest) -> HttpResponse:
     officer = None
     if request.GET.get("officer"):
         officer = get_object_or_404(officers, pk=parse_id(request.GET["officer"]) or 0)
-    qs = selectors.due_list(user, station=station, officer=officer)
+    within = parse_int(request.GET.get("within", ""), hi=3660)
+    tier = int(request.GET["tier"]) if request.GET.get("tier", "") in {str(t) for t in Tier.values} else None
+    area = area_from_request(request)
+    qs = selectors.due_list(user, station=station, officer=officer, area=area, within=within, tier=tier)
+    return {"qs": qs, "stations": stations, "station": station, "officers": officers, "officer": officer,
+            "within": within, "tier": tier, "area": area}
+
+
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.is_police(user):
+        raise Http404
+    f = _due_filters(request)
+    qs, station, officer, within, tier = f["qs"], f["station"], f["officer"], f["within"], f["tier"]
+    stations, officers = f["stations"], f["officers"]
     creator = sources.plan_creator()
     if request.method == "POST":
         if creator is None or not user.can_manage_venues:
@@ -102,8 +119,36 @@ def due(request: HttpRequest) -> HttpResponse:
     return render(request, "ratings/due.html", {
         "page": page, "stations": stations, "station": station, "officers": officers, "officer": officer,
         "today": today, "soon": today + timedelta(days=7), "can_plan": creator is not None and user.can_manage_venues,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "tiers": Tier.choices, "within": within, "tier": tier,
+        "area": request.GET.get("area", ""),
     })
+
+
+@login_required
+def due_export(request: HttpRequest) -> HttpResponse:
+    """The due list as filtered on the page, same scope, audited."""
+    user = request.user
+    if not selectors.is_police(user):
+        raise Http404
+    f = _due_filters(request)
+    qs = f["qs"]
+    audit_record(action=AuditEvent.Action.EXPORT, request=request,
+                 detail={"what": "inspections_due", "filters": {k: v for k, v in request.GET.items() if k != "page"},
+                         "rows": qs.count()})
+    today = timezone.localdate()
+    filters = [(_("District or station"), f["area"].name if f["area"] else ""),
+               (_("Police station"), f["station"].name if f["station"] else ""),
+               (_("Officer"), str(f["officer"] or "")),
+               (_("Tier"), Tier(f["tier"]).label if f["tier"] is not None else ""),
+               (_("Due"), _("this week (overdue included)") if f["within"] == selectors.DUE_WEEK_DAYS else "")]
+    return xlsx_sheets_response("inspections-due", [Sheet(
+        name=_("Inspections due"), title=export_title(what=_("Inspections due"), user=user, filters=filters),
+        widths=(26, 14, 10, 8, 8, 12, 12, 8),
+        headers=[_("Venue"), _("Police station"), _("Tier"), _("Score"), _("Colour"), _("Last inspection"),
+                 _("Due"), _("Overdue")],
+        rows=((s.venue.name, s.venue.station.name, s.get_tier_display(), s.score, s.get_colour_display(),
+               s.last_inspection_on, s.next_due_on, _("yes") if s.next_due_on < today else "")
+              for s in qs.iterator(chunk_size=500)))])
 
 
 @login_required

@@ -81,7 +81,7 @@ def deduction_lines(deductions: Iterable[Deduction], *, police: bool) -> list[Li
         if police:
             source = f"{SOURCE_LABELS.get(d.source_type, d.source_type)} #{d.source_id}"
             name = SOURCE_URLS.get(d.source_type)
-            if name and d.source_id.isdigit():
+            if name and d.source_id.isascii() and d.source_id.isdigit():
                 try:
                     url = reverse(name, args=[int(d.source_id)])
                 except NoReverseMatch:

@@ -47,10 +47,10 @@ def employment_search(qs: QuerySet[Employment], q: str) -> QuerySet[Employment]:
     if not q:
         return qs
     ident = normalize_id_number(q)
-    if len(ident) == 18 and ident[:17].isdigit():
+    if len(ident) == 18 and ident[:17].isascii() and ident[:17].isdigit():
         return qs.filter(person__id_number=ident)
     phone = normalize_phone(q)
-    if phone.isdigit() and len(phone) >= 4:
+    if phone.isascii() and phone.isdigit() and len(phone) >= 4:
         return qs.filter(Q(person__phone=phone) | Q(person__phone__endswith=phone))
     return qs.filter(person__name__icontains=q)
 

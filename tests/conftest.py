@@ -171,6 +171,7 @@ def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
     attempt = attempt_start(paper=ensure_papers()["manager"], user=manager)
     return {
         "venue": va, "employment": employment, "alert": alert, "inspection": inspection, "finding": finding,
-        "order": order, "interview": interview, "notice": Notice.objects.get(user=manager), "pledge": pledge,
+        "order": order, "interview": interview, "notice": Notice.objects.get(user=manager, dedupe_key="bad-input"),
+        "pledge": pledge,
         "attempt": attempt, "planned": planned, "signin": signin,
     }

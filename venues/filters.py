@@ -16,6 +16,12 @@ def _stations(request: Any) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.visible_to(request.user).stations()
 
 
+def _areas(request: Any) -> QuerySet[Jurisdiction]:
+    if request is None:
+        return Jurisdiction.objects.none()
+    return Jurisdiction.objects.visible_to(request.user).filter(level__gte=Jurisdiction.Level.DISTRICT)
+
+
 class VenueFilter(django_filters.FilterSet):
     """Shared by the venue list page, its export and the API."""
 
@@ -23,6 +29,7 @@ class VenueFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Venue.Type.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Venue.Status.choices)
     station = django_filters.ModelChoiceFilter(label=_("Police station"), queryset=_stations)
+    area = django_filters.ModelChoiceFilter(label=_("District or station"), queryset=_areas, method="in_area")
     # Star tier and monthly colour come from ratings' current-standing table (one join, no per-row work).
     tier = django_filters.ChoiceFilter(label=TIER_LABEL, field_name="standing__tier", choices=Tier.choices)
     colour = django_filters.ChoiceFilter(label=COLOUR_LABEL, field_name="standing__colour", choices=Colour.choices)
@@ -34,11 +41,14 @@ class VenueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Venue
-        fields = ["q", "type", "status", "station", "tier", "colour"]
+        fields = ["q", "type", "status", "station", "area", "tier", "colour"]
 
     @property
     def qs(self) -> QuerySet[Venue]:
         return super().qs.select_related("standing")
+
+    def in_area(self, queryset: QuerySet[Venue], name: str, value: Jurisdiction) -> QuerySet[Venue]:
+        return queryset.filter(station__path__startswith=value.path)
 
     def search(self, queryset: QuerySet[Venue], name: str, value: str) -> QuerySet[Venue]:
         value = value.strip()

@@ -34,10 +34,11 @@ def project(venues: Iterable[Any], css_for: Any = lambda v: f"status-{v.status}"
     scale = (WIDTH - 2 * PAD) / max(span_x, span_y)
     height = int(span_y * scale + 2 * PAD)
     width = int(span_x * scale + 2 * PAD)
+    west, north = min(lngs), max(lats)  # once, not per point: a city has thousands of venues
     points = [
         MapPoint(
-            x=round(PAD + (float(v.longitude) - min(lngs)) * k * scale, 1),
-            y=round(PAD + (max(lats) - float(v.latitude)) * scale, 1),
+            x=round(PAD + (float(v.longitude) - west) * k * scale, 1),
+            y=round(PAD + (north - float(v.latitude)) * scale, 1),
             venue=v,
             css=css_for(v),
         )

@@ -24,3 +24,14 @@ def venue_scope(user: Any, prefix: str = "") -> Q:
         return NOTHING
     # Officers, partner inspectors and association staff: their node and everything below.
     return Q(**{f"{prefix}station__path__startswith": user.jurisdiction.path})
+
+
+def area_scope(user: Any, area: Any, prefix: str = "") -> Q:
+    """``venue_scope`` narrowed to one jurisdiction node (a district or station the user picked).
+
+    The narrowing only ever removes rows: an area outside the user's scope leaves nothing
+    extra visible, because it is ANDed with the user's own scope."""
+    scope = venue_scope(user, prefix)
+    if area is None:
+        return scope
+    return scope & Q(**{f"{prefix}station__path__startswith": area.path})

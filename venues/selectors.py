@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Jurisdiction, User
+from daodao.params import parse_id
 
 from .models import Venue
 
@@ -50,3 +51,20 @@ def venue_counts_for_user(user: Any) -> dict[str, Any]:
 def venue_by_signin_token(token: str) -> Venue:
     """The operating venue behind a poster's QR code (public pages: no user scope), or 404."""
     return get_object_or_404(Venue.objects.operating(), signin_token=token)
+
+
+def area_from_request(request: Any) -> Jurisdiction | None:
+    """The district or station a list or the dashboard is narrowed to (``?area=<id>``).
+
+    Only a node the user may see: another district's id answers 404, like any other object."""
+    pk = parse_id(request.GET.get("area", ""))
+    if pk is None:
+        return None
+    return get_object_or_404(Jurisdiction.objects.visible_to(request.user)
+                             .filter(level__gte=Jurisdiction.Level.DISTRICT), pk=pk)
+
+
+def areas_for_user(user: Any) -> list[Jurisdiction]:
+    """The districts and stations a user may narrow to, in tree order (for the area picker)."""
+    return list(Jurisdiction.objects.visible_to(user).filter(level__gte=Jurisdiction.Level.DISTRICT)
+                .order_by("path"))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao import ui
-from daodao.excel import xlsx_response
+from daodao.excel import Sheet, export_title, filterset_summary, xlsx_sheets_response
 from daodao.qrcode import qr_svg
 
 from .filters import VenueFilter
@@ -68,14 +70,22 @@ def venue_export(request: HttpRequest) -> HttpResponse:
     audit_record(action=AuditEvent.Action.EXPORT, request=request,
                  detail={"what": "venues", "filters": {k: v for k, v in request.GET.items() if k != "page"},
                          "rows": venues.count()})
+    def standing(v: Venue) -> tuple[Any, Any, Any]:
+        st = getattr(v, "standing", None)
+        return (st.get_tier_display(), st.score, st.get_colour_display()) if st else ("", None, "")
+
     rows = (
         (v.name, v.get_type_display(), v.licence_no, v.address, v.station.parent.name, v.station.name,
-         v.contact_phone, v.get_status_display(), v.expected_headcount, v.opened_on)
+         v.contact_phone, v.get_status_display(), *standing(v), v.expected_headcount, v.opened_on)
         for v in venues.iterator(chunk_size=500)
     )
     headers = [_("Name"), _("Type"), _("Business licence number"), _("Address"), _("District"),
-               _("Police station"), _("Contact phone"), _("Status"), _("Expected headcount"), _("Opened on")]
-    return xlsx_response("venues", headers, rows)
+               _("Police station"), _("Contact phone"), _("Status"), _("Star tier"), _("Score"), _("Colour"),
+               _("Expected headcount"), _("Opened on")]
+    return xlsx_sheets_response("venues", [Sheet(
+        name=_("Venues"), title=export_title(what=_("Venues"), user=request.user,
+                                             filters=filterset_summary(filterset)),
+        headers=headers, rows=rows, widths=(26, 10, 22, 30, 10, 14, 14, 10, 10, 8, 8, 10, 12))])
 
 
 @login_required

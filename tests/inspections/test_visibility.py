@@ -161,3 +161,44 @@ def test_list_pages_have_constant_query_counts(client_for, users, venues, django
     for name, limit in [("inspections:board", 8), ("inspections:plan", 10), ("inspections:calendar", 10)]:
         with django_assert_max_num_queries(limit):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_printable_rectification_notice_numbered_per_district_and_year(client_for, users, venues):
+    """整改通知书: the officer and the venue print it; the numbers count per district and year;
+    another district's officer, another venue's manager and association staff get 404."""
+    from inspections import services as s
+    from inspections.models import Inspection
+
+    def order_at(venue):
+        finding = s.inspection_record(
+            venue=venue, by=users["officer_a"] if venue != venues["b"] else users["officer_b"],
+            type=Inspection.Type.SURPRISE, outcome=Inspection.Outcome.RECTIFICATION, departments=["narcotics"],
+            findings=[s.FindingInput("消防通道堵塞", "medium")]).findings.get()
+        return s.rectification_issue(finding=finding, by=users["officer_a"] if venue != venues["b"]
+                                     else users["officer_b"])
+
+    first, other_district, second = order_at(venues["a"]), order_at(venues["b"]), order_at(venues["a2"])
+    url = reverse("inspections:order_notice", args=[second.pk])
+    page = client_for(users["officer_a"]).get(url)
+    year = second.issued_on.year
+    assert page.status_code == 200 and f"越城区〔{year}〕第 2 号" in page.content.decode()
+    assert "府山酒吧" in page.content.decode() and "消防通道堵塞" in page.content.decode()
+    b = client_for(users["officer_b"]).get(reverse("inspections:order_notice", args=[other_district.pk]))
+    assert f"柯桥区〔{year}〕第 1 号" in b.content.decode()
+    assert client_for(users["manager_a"]).get(reverse("inspections:order_notice", args=[first.pk])).status_code == 200
+    for who in ("officer_b", "manager_a", "assoc_a"):
+        assert client_for(users[who]).get(url).status_code == 404, who
+
+
+def test_interview_record_prints_for_police_only(client_for, users, venues):
+    from django.utils import timezone
+
+    from inspections import services as s
+
+    iv = s.interview_record(venue=venues["a"], by=users["officer_a"], attendee="张经理", reason="other",
+                            held_on=timezone.localdate(), summary="约谈自查缺失")
+    url = reverse("inspections:interview", args=[iv.pk])
+    html = client_for(users["officer_a"]).get(url).content.decode()
+    assert "约谈记录" in html and "data-print" in html and "张经理" in html and "officer_a" not in html
+    for who in ("officer_b", "manager_a", "assoc_a", "partner_a"):
+        assert client_for(users[who]).get(url).status_code == 404, who

@@ -1,0 +1,255 @@
+"""Reads of the police home. Every query goes through the scoping path (``visible_to`` /
+``area_scope``) and runs a fixed number of times, whatever the number of venues."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from accounts.models import Jurisdiction
+from alerts.models import Alert, AlertEvent
+from inspections.models import Inspection, RectificationOrder
+from pledges.models import Kind as PledgeKind
+from pledges.models import Pledge
+from ratings.models import Colour, MonthlyGrade, Standing, Tier
+from staff.models import Employment, VenueDay
+from training.models import Attempt
+from venues.models import Venue
+from venues.scoping import area_scope
+
+SIGNIN_DAYS = 90
+WEEKS = 13
+MONTHS = 6
+
+
+def link(name: str, **params: Any) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+
+
+def shows_districts(user: Any, area: Jurisdiction | None) -> bool:
+    """City-level officers and administrators compare districts, unless they narrowed to one."""
+    return area is None and (user.is_system_admin or user.acts_for_city)
+
+
+def districts_side_by_side(user: Any) -> list[dict[str, Any]]:
+    """One row per district: venues, alerts, overdue orders, inspections due, red venues.
+
+    Five grouped queries (one per figure), each grouped by the venue's district (the
+    station's parent), so the cost does not grow with the number of districts or venues."""
+    today = timezone.localdate()
+    districts = list(Jurisdiction.objects.visible_to(user).filter(level=Jurisdiction.Level.DISTRICT)
+                     .order_by("path"))
+
+    def grouped(qs: Any, key: str, **aggs: Any) -> dict[int, dict[str, int]]:
+        return {r[key]: r for r in qs.order_by().values(key).annotate(**aggs)}
+
+    venues = grouped(Venue.objects.visible_to(user).operating(), "station__parent", n=Count("id"))
+    alerts = grouped(Alert.objects.visible_to(user).active(), "venue__station__parent", n=Count("id"),
+                     high=Count("id", filter=Q(status=Alert.Status.OPEN, severity=Alert.Severity.HIGH)))
+    orders = grouped(RectificationOrder.objects.visible_to(user).filter(status__in=RectificationOrder.WITH_VENUE,
+                                                                        deadline__lt=today),
+                     "venue__station__parent", n=Count("id"))
+    standings = grouped(Standing.objects.filter(area_scope(user, None, "venue__"),
+                                                venue__status=Venue.Status.OPERATING),
+                        "venue__station__parent",
+                        due=Count("pk", filter=Q(next_due_on__lte=today + timedelta(days=7))),
+                        red=Count("pk", filter=Q(colour=Colour.RED)))
+    rows = []
+    for d in districts:
+        def n(table: dict[int, dict[str, int]], field: str = "n", d: Jurisdiction = d) -> int:
+            return table.get(d.pk, {}).get(field, 0)
+
+        rows.append({
+            "district": d,
+            "cells": [
+                (n(venues), link("venues:list", area=d.pk, status=Venue.Status.OPERATING), False),
+                (n(alerts), link("alerts:inbox", area=d.pk), False),
+                (n(alerts, "high"), link("alerts:inbox", area=d.pk, state="open", severity=Alert.Severity.HIGH),
+                 True),
+                (n(orders), link("inspections:board", area=d.pk, show="overdue"), True),
+                (n(standings, "due"), link("ratings:due", area=d.pk, within=7), False),
+                (n(standings, "red"), link("venues:list", area=d.pk, colour=Colour.RED), True),
+            ],
+            "home": link("home", area=d.pk),
+        })
+    return rows
+
+
+# --- Trends ---------------------------------------------------------------------------
+
+def signins_per_day(user: Any, area: Any, days: int = SIGNIN_DAYS) -> list[dict[str, Any]]:
+    """Employees signed in per day over the area against the expected headcount of its
+    operating venues, less the venues closed that day (three queries)."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    rollup = VenueDay.objects.filter(area_scope(user, area, "venue__"), day__gte=start)
+    signed = {r["day"]: r["n"] for r in rollup.order_by().values("day").annotate(n=Sum("signed_in"))}
+    closed = {r["day"]: r["n"] or 0 for r in rollup.filter(closed=True, venue__status=Venue.Status.OPERATING)
+              .order_by().values("day").annotate(n=Sum("venue__expected_headcount"))}
+    expected = (Venue.objects.filter(area_scope(user, area)).operating()
+                .aggregate(n=Sum("expected_headcount"))["n"] or 0)
+    return [{"day": start + timedelta(days=i), "n": signed.get(start + timedelta(days=i), 0) or 0,
+             "expected": max(expected - closed.get(start + timedelta(days=i), 0), 0)} for i in range(days)]
+
+
+def _week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _as_date(value: Any) -> date:
+    return timezone.localtime(value).date() if hasattr(value, "tzinfo") and value.tzinfo else value
+
+
+def alerts_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, Any]]:
+    """Alerts raised, handled and dismissed per week (Monday to Sunday), two queries."""
+    first = _week_start(timezone.localdate()) - timedelta(weeks=weeks - 1)
+    since = timezone.make_aware(timezone.datetime.combine(first, timezone.datetime.min.time()))
+    alerts = Alert.objects.visible_to(user).filter(area_scope(user, area, "venue__"))
+    raised = {_as_date(r["w"]): r["n"] for r in alerts.filter(first_raised_at__gte=since).order_by()
+              .annotate(w=TruncWeek("first_raised_at")).values("w").annotate(n=Count("id"))}
+    done: dict[tuple[date, str], int] = {}
+    for r in (AlertEvent.objects.filter(alert__in=alerts, at__gte=since,
+                                        action__in=[AlertEvent.Action.HANDLED, AlertEvent.Action.DISMISSED])
+              .order_by().annotate(w=TruncWeek("at")).values("w", "action").annotate(n=Count("id"))):
+        done[(_as_date(r["w"]), r["action"])] = r["n"]
+    out = []
+    for i in range(weeks):
+        w = first + timedelta(weeks=i)
+        out.append({"week": w, "raised": raised.get(w, 0), "handled": done.get((w, AlertEvent.Action.HANDLED), 0),
+                    "dismissed": done.get((w, AlertEvent.Action.DISMISSED), 0)})
+    return out
+
+
+def colours_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
+    """Venues graded green, yellow and red in each of the last months (one query)."""
+    today = timezone.localdate()
+    firsts = []
+    y, m = today.year, today.month
+    for _i in range(months):
+        firsts.append(date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    firsts.reverse()
+    grades = MonthlyGrade.objects.filter(area_scope(user, area, "venue__"), month__gte=firsts[0])
+    table = {(r["month"], r["colour"]): r["n"]
+             for r in grades.order_by().values("month", "colour").annotate(n=Count("venue"))}
+    return [{"month": f, **{c: table.get((f, c), 0) for c in Colour.values}} for f in firsts]
+
+
+def coverage_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, Any]]:
+    """Share of today's operating venues with a valid venue pledge, and of today's current
+    employees with a valid pledge and with a passed exam, at the end of each week.
+
+    Three queries, each computing every week at once with filtered distinct counts. The
+    denominators are today's venues and employees: the curve shows how the gaps of the
+    people working now were closed, not the history of who worked when."""
+    today = timezone.localdate()
+    ends = [today - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    venues = Venue.objects.filter(area_scope(user, area)).operating()
+    staff = Employment.objects.current().filter(area_scope(user, area, "venue__"),
+                                                venue__status=Venue.Status.OPERATING)
+    n_venues = venues.count()
+    n_staff = staff.count()
+
+    def valid_at(d: date) -> Q:
+        end = timezone.make_aware(timezone.datetime.combine(d + timedelta(days=1), timezone.datetime.min.time()))
+        return Q(signed_at__lt=end, valid_until__gte=d)
+
+    vp = Pledge.objects.filter(kind=PledgeKind.VENUE, venue__in=venues).aggregate(
+        **{f"w{i}": Count("venue", distinct=True, filter=valid_at(d)) for i, d in enumerate(ends)})
+    ep = Pledge.objects.filter(kind=PledgeKind.EMPLOYEE, venue__in=staff.values("venue"),
+                               person__in=staff.values("person")).aggregate(
+        **{f"w{i}": Count("person", distinct=True, filter=valid_at(d)) for i, d in enumerate(ends)})
+    passed = Attempt.objects.filter(passed=True, person__in=staff.values("person")).aggregate(
+        **{f"w{i}": Count("person", distinct=True, filter=Q(day__lte=d)) for i, d in enumerate(ends)})
+
+    def pct(n: int, total: int) -> int:
+        return round(100 * min(n, total) / total) if total else 0
+
+    return [{"day": d, "venue_pledge": pct(vp[f"w{i}"], n_venues), "employee_pledge": pct(ep[f"w{i}"], n_staff),
+             "trained": pct(passed[f"w{i}"], n_staff)} for i, d in enumerate(ends)]
+
+
+def inspections_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, Any]]:
+    """Inspections carried out per week against what the tiers ask for: each operating
+    venue's tier frequency (days between inspections) turned into visits per week (two queries)."""
+    first = _week_start(timezone.localdate()) - timedelta(weeks=weeks - 1)
+    since = timezone.make_aware(timezone.datetime.combine(first, timezone.datetime.min.time()))
+    done = {_as_date(r["w"]): r["n"] for r in Inspection.objects.visible_to(user)
+            .filter(area_scope(user, area, "venue__"), status=Inspection.Status.DONE, carried_out_at__gte=since)
+            .order_by().annotate(w=TruncWeek("carried_out_at")).values("w").annotate(n=Count("id"))}
+    tiers = {r["tier"]: r["n"] for r in Standing.objects.filter(area_scope(user, area, "venue__"),
+                                                                venue__status=Venue.Status.OPERATING)
+             .order_by().values("tier").annotate(n=Count("pk"))}
+    # The default rule-set frequencies; a jurisdiction's own rule set may differ slightly.
+    every = {Tier.FIVE: 90, Tier.FOUR: 30, Tier.THREE: 14, Tier.NONE: 7}
+    required = round(sum(n * 7 / every[Tier(t)] for t, n in tiers.items()), 1)
+    return [{"week": first + timedelta(weeks=i), "done": done.get(first + timedelta(weeks=i), 0),
+             "required": required} for i in range(weeks)]
+
+
+# --- Map ------------------------------------------------------------------------------
+
+MAP_MODES = ("tier", "colour", "alert")
+
+
+@dataclass(frozen=True)
+class MapVenue:
+    """The few fields the map needs (thousands of rows: no model instances)."""
+
+    pk: int
+    name: str
+    station: str
+    latitude: Any
+    longitude: Any
+    tier: int | None
+    colour: str | None
+    alerted: bool
+
+
+def map_venues(user: Any, area: Any) -> list[MapVenue]:
+    """Operating venues with their standing and whether an alert is active (one query)."""
+    active = Alert.objects.filter(venue=OuterRef("pk"), status__in=Alert.ACTIVE_STATUSES)
+    rows = (Venue.objects.filter(area_scope(user, area)).operating().annotate(alerted=Exists(active))
+            .order_by("pk").values_list("pk", "name", "station__name", "latitude", "longitude", "standing__tier",
+                                        "standing__colour", "alerted"))
+    return [MapVenue(*row) for row in rows]
+
+
+def map_css(mode: str) -> Any:
+    def css(v: MapVenue) -> str:
+        if mode == "colour":
+            return f"colour-{v.colour}" if v.colour else "unrated"
+        if mode == "alert":
+            return "alerted" if v.alerted else "quiet"
+        return f"tier-{v.tier}" if v.tier is not None else "unrated"
+    return css
+
+
+def map_markup(points: list[Any], *, alert_label: str) -> str:
+    """The map's circles as SVG markup, built in one pass: a city has thousands of venues,
+    and a template loop with a URL reversal and lookups per point costs seconds. Only the
+    names are text from users; they are escaped, the rest are numbers and fixed classes."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    prefix = reverse("venues:detail", args=[0]).removesuffix("0/")
+    tiers = {k: str(v) for k, v in Tier.choices}
+    colours = {k: str(v) for k, v in Colour.choices}
+    alert_label = str(alert_label)
+    out = []
+    for p in points:
+        v = p.venue
+        parts = [v.name, v.station]
+        if v.tier is not None:
+            parts += [tiers.get(v.tier, ""), colours.get(v.colour, "")]
+        if v.alerted:
+            parts.append(alert_label)
+        out.append(f'<a href="{prefix}{int(v.pk)}/"><circle class="{p.css}" cx="{p.x}" cy="{p.y}" r="7">'
+                   f"<title>{escape(' · '.join(parts))}</title></circle></a>")
+    return mark_safe("\n".join(out))  # noqa: S308 — built above from escaped names and numbers
