@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from daodao.excel import xlsx_response
 from daodao.identifiers import normalize_phone
 from daodao.params import parse_id
 from venues.models import Venue
-from venues.selectors import venue_get_for_user
+from venues.selectors import poster_unavailable, venue_get_for_user
 
 from .charts import bar_chart
 from .employee_session import employee_current, employee_remember
@@ -67,7 +67,7 @@ def signin_page(request: HttpRequest, token: str) -> HttpResponse:
     """Where the poster's QR code lands: public, employees have no account."""
     venue = venue_for_signin(token)
     if venue is None:
-        raise Http404
+        raise poster_unavailable(token)
     form = SignInForm(request.POST or None)
     result: dict[str, Any] | None = None
     status = 200

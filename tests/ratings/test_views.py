@@ -34,7 +34,8 @@ def test_venue_panel_shows_score_and_deduction_source(client_for: Any, users: An
     assert "undercover" not in body.lower() or not UndercoverVisit.objects.filter(venue=va).exists()
     body = client_for(users["officer_a"]).get(f"/venues/{va.pk}/").content.decode()
     adjustment = ManualAdjustment.objects.get(venue=va)
-    assert "75.00" in body and f"#{adjustment.pk}" in body
+    # Police see where a line comes from, in words: the kind of record, never "#<id>".
+    assert "75.00" in body and "民警人工调整" in body and f"#{adjustment.pk}" not in body
 
 
 def test_undercover_dates_police_only(client_for: Any, api_for: Any, users: Any, venues: Any, rated: Any) -> None:
