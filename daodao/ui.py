@@ -5,6 +5,9 @@ Apps register from their ``AppConfig.ready()``:
 - ``nav(label, url_name, allowed, order)``: a navigation entry shown when ``allowed(user)``.
 - ``dashboard_panel(template, context, order)``: a section of the home dashboard;
   ``context(request)`` returns the template context, or None to hide the panel.
+- ``venue_todo(template, context, order)``: one item of the manager's "today's to-do" at
+  the top of the venue page (same contract as a venue panel; None when nothing is to do
+  and nothing worth saying).
 - ``venue_panel(template, context, order)``: a section of the venue detail page;
   ``context(request, venue)`` returns the context or None. The venue is already scoped.
 
@@ -34,6 +37,7 @@ class Panel:
 NAV: list[NavEntry] = []
 DASHBOARD_PANELS: list[Panel] = []
 VENUE_PANELS: list[Panel] = []
+VENUE_TODO: list[Panel] = []
 
 
 def nav(label: Any, url_name: str, allowed: Callable[[Any], bool], order: int = 50) -> None:
@@ -49,6 +53,11 @@ def dashboard_panel(template: str, context: Callable[..., dict[str, Any] | None]
 def venue_panel(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
     VENUE_PANELS.append(Panel(template, context, order))
     VENUE_PANELS.sort(key=lambda p: p.order)
+
+
+def venue_todo(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
+    VENUE_TODO.append(Panel(template, context, order))
+    VENUE_TODO.sort(key=lambda p: p.order)
 
 
 def render_panels(panels: list[Panel], *args: Any) -> list[dict[str, Any]]:
