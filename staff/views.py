@@ -80,10 +80,16 @@ def signin_page(request: HttpRequest, token: str) -> HttpResponse:
             status = 429 if exc.code == "rate_limited" else 200
             result = {"ok": False, "message": exc.messages[0]}
         else:
+            # The pledge and exam pages of this visit need not ask again (session only,
+            # never the URL; staff.employee_session).
+            employee_remember(request, r.signin.employment)
+            pending = r.signin.employment.status == Employment.Status.PENDING
             result = {"ok": True, "signin": r.signin, "name": r.signin.employment.person.name,
-                      "far": r.signin.far_from_venue,
-                      "message": _("Signed in. Have a good shift!") if r.created
-                      else _("Already signed in today. Nothing more to do.")}
+                      "far": r.signin.far_from_venue, "pending": pending,
+                      "message": _("Signed in. Have a good shift!") if r.created and not pending
+                      else _("Signed in.") if r.created
+                      else _("Already signed in today. Nothing more to do.") if not pending
+                      else _("Already signed in today.")}
     return render(request, "staff/signin.html", {"venue": venue, "form": form, "result": result,
                                                  "today": timezone.localdate()}, status=status)
 
