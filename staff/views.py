@@ -243,7 +243,8 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Employee saved."))
+            messages.success(request, _(
+                "The employee's record is saved. A new phone number is their sign-in credential from now on."))
             return redirect("staff:detail", pk=employment.pk)
     return render(request, "staff/form.html", {"form": form, "venue": employment.venue, "e": employment})
 
