@@ -250,6 +250,14 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def employee_import_template(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    """An empty workbook with the column names the import reads (no example row: an example
+    imported by mistake would register a person)."""
+    _writable_venue(request, venue_pk)
+    return xlsx_response("employees-template", ["姓名", "身份证号", "手机号", "岗位", "入职日期"], [])
+
+
+@login_required
 def employee_import(request: HttpRequest, venue_pk: int) -> HttpResponse:
     venue = _writable_venue(request, venue_pk)
     form = ImportForm(request.POST or None, request.FILES or None)
