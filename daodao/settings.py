@@ -69,7 +69,7 @@ INSTALLED_APPS = PROJECT_APPS + [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "accounts.axes_app.AxesConfig",  # django-axes with a Chinese admin heading
 ]
 
 MIDDLEWARE = [

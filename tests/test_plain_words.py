@@ -141,3 +141,9 @@ def test_the_checker_catches_what_the_issue_lists() -> None:
     assert problems("员工 #204 已签到")
     assert problems("Not Found")
     assert not problems("11月15日 检查发现：3号包厢垃圾桶内发现吸管和锡纸（严重） KTV")
+
+
+def test_admin_sections_are_chinese(client_for: Any, users: Any) -> None:
+    body = client_for(users["admin"]).get("/admin/").content.decode()
+    assert "登录锁定" in body and "登录尝试记录" in body
+    assert "Access attempts" not in body and ">Axes<" not in body
