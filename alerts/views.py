@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
@@ -57,6 +58,16 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
 }
 
 
+# What each step did and what comes next.
+DONE = {
+    "dispatch": gettext_lazy("The alert is dispatched; the station and officer see it in their inbox. Record the "
+                             "handling here once they report back."),
+    "handle": gettext_lazy("Handling recorded. Close the alert once the venue's situation is settled."),
+    "close": gettext_lazy("The alert is closed. A new alert is raised if the problem comes back."),
+    "dismiss": gettext_lazy("Dismissed as a false alarm; it does not count against the venue's rating."),
+}
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -77,7 +88,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         for m in exc.messages:
             messages.error(request, m)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, str(DONE[action]))
     return redirect("alerts:detail", pk=alert.pk)
 
 

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
-from django.views import defaults
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -16,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.throttling import ScopedRateThrottle
 
+from . import errors
 from .parsers import BoundedFormParser, BoundedJSONParser
 
 
@@ -77,6 +77,12 @@ def _json_or(default_view: Any, status: int, message: str) -> Any:
     return view
 
 
-not_found = _json_or(defaults.page_not_found, 404, _("Not found."))
-bad_request = _json_or(defaults.bad_request, 400, _("Bad request."))
-forbidden = _json_or(defaults.permission_denied, 403, _("You do not have permission to perform this action."))
+not_found = _json_or(errors.page_not_found, 404, _("Not found."))
+bad_request = _json_or(errors.bad_request, 400, _("Bad request."))
+forbidden = _json_or(errors.permission_denied, 403, _("You do not have permission to perform this action."))
+
+
+def server_error(request: Any) -> Any:
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Server error."))}, status=500)
+    return errors.server_error(request)

@@ -39,6 +39,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The form-expired page in the site layout and in Chinese (Django's is bare English).
+CSRF_FAILURE_VIEW = "daodao.errors.csrf_failure"
 
 # Project apps come first: their templates and translations take precedence over
 # Django's own (e.g. our "Filter" is 筛选, not the admin's 过滤器).
@@ -69,7 +71,7 @@ INSTALLED_APPS = PROJECT_APPS + [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "accounts.axes_app.AxesConfig",  # django-axes with a Chinese admin heading
 ]
 
 MIDDLEWARE = [

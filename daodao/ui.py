@@ -5,6 +5,9 @@ Apps register from their ``AppConfig.ready()``:
 - ``nav(label, url_name, allowed, order)``: a navigation entry shown when ``allowed(user)``.
 - ``dashboard_panel(template, context, order)``: a section of the home dashboard;
   ``context(request)`` returns the template context, or None to hide the panel.
+- ``venue_todo(template, context, order)``: one item of the manager's "today's to-do" at
+  the top of the venue page (same contract as a venue panel; None when nothing is to do
+  and nothing worth saying).
 - ``venue_panel(template, context, order)``: a section of the venue detail page;
   ``context(request, venue)`` returns the context or None. The venue is already scoped.
 - ``work(lines, order)``: lines of the police home's "today's work" list;
@@ -59,6 +62,7 @@ NAV: list[NavEntry] = []
 DASHBOARD_PANELS: list[Panel] = []
 VENUE_PANELS: list[Panel] = []
 WORK: list[tuple[int, Callable[..., list[WorkLine]]]] = []
+VENUE_TODO: list[Panel] = []
 
 
 def nav(label: Any, url_name: str, allowed: Callable[[Any], bool], order: int = 50) -> None:
@@ -84,6 +88,11 @@ def work(lines: Callable[..., list[WorkLine]], order: int = 50) -> None:
 def work_lines(request: Any, area: Any) -> list[WorkLine]:
     """Today's work from every app, in registration order; lines with nothing to do left out."""
     return [line for _, fn in WORK for line in fn(request, area) if line.count]
+
+
+def venue_todo(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
+    VENUE_TODO.append(Panel(template, context, order))
+    VENUE_TODO.sort(key=lambda p: p.order)
 
 
 def render_panels(panels: list[Panel], *args: Any) -> list[dict[str, Any]]:

@@ -74,6 +74,7 @@ urlpatterns = [
 handler400 = "daodao.api.bad_request"
 handler403 = "daodao.api.forbidden"
 handler404 = "daodao.api.not_found"
+handler500 = "daodao.api.server_error"
 
 # Uploaded files: login required, never a public directory (see daodao/uploads.py).
 urlpatterns.append(path(settings.MEDIA_URL.strip("/") + "/<path:path>", uploads.media, name="media"))

@@ -30,6 +30,8 @@ class InspectionsConfig(AppConfig):
         ui.nav(_("Rectification"), "inspections:board", lambda u: not u.is_association, order=31)
         ui.nav(_("Tasks"), "inspections:tasks", lambda u: u.is_police or u.is_system_admin, order=32)
         ui.venue_panel("inspections/panel_venue.html", selectors.venue_panel_context, order=5)
+        ui.venue_todo("inspections/todo_selfcheck.html", selectors.todo_selfcheck_context, order=10)
+        ui.venue_todo("inspections/todo_orders.html", selectors.todo_orders_context, order=40)
         ui.dashboard_panel("inspections/panel_dashboard.html", selectors.dashboard_panel_context, order=30)
         ui.work(selectors.work_lines, order=20)
         # Files follow the visibility of their records (undercover rule included).

@@ -250,3 +250,18 @@ def order_notice_number(order: RectificationOrder) -> dict[str, Any]:
         venue__station__path__startswith=district.path, issued_on__year=order.issued_on.year, pk__lte=order.pk,
     ).count()
     return {"district": district, "year": order.issued_on.year, "n": n}
+
+
+def todo_selfcheck_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+    """Today's self-inspection: done or still to do (only while the venue operates)."""
+    if venue.status != "operating":
+        return None
+    return {"venue": venue, "done": SelfInspection.objects.filter(venue=venue, day=timezone.localdate(),
+                                                                  status=SelfInspection.Status.SUBMITTED).first()}
+
+
+def todo_orders_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+    """Open orders with their deadlines, the most urgent first; nothing when there is none."""
+    orders = list(RectificationOrder.objects.visible_to(request.user).open().filter(venue=venue)
+                  .order_by("deadline"))
+    return {"orders": orders, "today": timezone.localdate()} if orders else None

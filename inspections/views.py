@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
@@ -230,7 +232,8 @@ def finding_address(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.finding_address(finding=finding, by=request.user, note=form.cleaned_data["note"],
                                      request=request)
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The problem is marked as addressed; it no longer counts against the "
+                                        "venue's rating at the end of the quarter."))
         except ValidationError as exc:
             _errors(request, exc)
     return redirect("venues:detail", pk=finding.venue_id)
@@ -296,6 +299,7 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
         "is_officer": is_officer, "is_venue": user.is_manager,
         "submit_form": SubmitForm(), "reject_form": RejectForm(), "accept_form": AcceptForm(),
         "extend_form": ExtendForm(),
+        "last_rejection": o.events.filter(action="rejected").order_by("-at").first(),
     })
 
 
@@ -306,6 +310,17 @@ ORDER_ACTIONS: dict[str, Any] = {
     "reject": (RejectForm, lambda o, r, d: services.rectification_reject(order=o, by=r.user, reason=d["reason"])),
     "extend": (ExtendForm, lambda o, r, d: services.rectification_extend(
         order=o, by=r.user, new_deadline=d["new_deadline"], reason=d["reason"])),
+}
+
+
+# What each step did and what comes next, for the person who took it.
+ORDER_DONE = {
+    "submit": gettext_lazy("Your evidence is submitted. The police station will check it and accept the order "
+                           "or send it back with a reason; you will see the answer on this page."),
+    "accept": gettext_lazy("The rectification is accepted and the order is closed. The venue sees it as done."),
+    "reject": gettext_lazy("The evidence was sent back to the venue with your reason. They must fix it and "
+                           "submit again by %(deadline)s."),
+    "extend": gettext_lazy("The deadline is now %(deadline)s. The venue sees the new date on its order."),
 }
 
 
@@ -328,7 +343,8 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("Saved."))
+        o.refresh_from_db()
+        messages.success(request, ORDER_DONE[action] % {"deadline": date_format(o.deadline, "DATE_FORMAT")})
     return redirect("inspections:order", pk=pk)
 
 
@@ -391,7 +407,7 @@ def sanction(request: HttpRequest, venue_pk: int) -> HttpResponse:
         try:
             services.sanction_issue(venue=venue, by=request.user, kind=form.cleaned_data["kind"],
                                     reason=form.cleaned_data["reason"], request=request)
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The measure is recorded on the venue's timeline."))
         except ValidationError as exc:
             _errors(request, exc)
     return redirect("venues:detail", pk=venue.pk)

@@ -18,5 +18,6 @@ class PledgesConfig(AppConfig):
         ui.nav(_("Pledges"), "pledges:coverage", lambda u: u.is_police or u.is_association or u.is_system_admin,
                order=40)
         ui.venue_panel("pledges/panel_venue.html", selectors.venue_panel_context, order=12)
+        ui.venue_todo("pledges/todo.html", selectors.todo_context, order=30)
         ui.dashboard_panel("pledges/panel_dashboard.html", selectors.dashboard_panel_context, order=40)
         media_owner("pledges/signatures", lambda user, name: Pledge.objects.visible_to(user).filter(signature=name))

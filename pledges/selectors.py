@@ -81,3 +81,11 @@ def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
                           .filter(venue__status=Venue.Status.OPERATING)
                           .exclude(Exists(_valid_employee_pledge(today))).count())
     return {"no_venue_pledge": no_venue_pledge, "no_employee_pledge": no_employee_pledge}
+
+
+def todo_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+    """Pledges still to sign: the venue's own and its employees'."""
+    status = venue_status(venue)
+    if status["venue_pledge"] and not status["missing"]:
+        return None
+    return {"venue": venue, **status}

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number
+from daodao.params import parse_id
 from staff.models import SignInRefusal
 from staff.views import employee_identify_page
 from venues.selectors import venue_by_signin_token, venue_get_for_user
@@ -26,6 +28,8 @@ from .selectors import (
 )
 from .services import pledge_sign, pledge_template_publish, template_current
 
+PAGE_SIZE = 25
+
 
 def _officer_or_association(request: HttpRequest) -> None:
     u = request.user
@@ -36,11 +40,15 @@ def _officer_or_association(request: HttpRequest) -> None:
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     _officer_or_association(request)
-    venues = list(coverage_for_user(request.user))
-    missing = list(employees_without_pledge_for_user(request.user)[:300])
+    venues = coverage_for_user(request.user)
+    missing = employees_without_pledge_for_user(request.user)
+    # Two lists on one page, each with its own page number.
     return render(request, "pledges/coverage.html", {
-        "venues": venues, "without_venue_pledge": [v for v in venues if not v.venue_pledge_ok],
-        "missing": missing,
+        "venues": Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page")),
+        "without_venue_pledge": venues.filter(venue_pledge_ok=False).count(),
+        "missing": Paginator(missing, PAGE_SIZE).get_page(request.GET.get("epage")),
+        "epage_query": f"page={parse_id(request.GET.get('page')) or 1}",
+        "page_query": f"epage={parse_id(request.GET.get('epage')) or 1}",
     })
 
 

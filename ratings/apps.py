@@ -21,7 +21,7 @@ class RatingsConfig(AppConfig):
         from .data_sources import register_all
 
         register_all()
-        register_kind(KIND_BEHIND, _("Inspections behind the venue's tier"))
+        register_kind(KIND_BEHIND, _("Inspections behind the venue's tier"), "ratings/alert_evidence_behind.html")
         ui.nav(_("Inspections due"), "ratings:due", lambda u: u.is_police or u.is_system_admin, order=35)
         ui.nav(_("Rating rules"), "ratings:rules", lambda u: True, order=80)
         ui.venue_panel("ratings/panel.html", selectors.venue_panel_context, order=5)

@@ -257,6 +257,6 @@ class UndercoverVisit(models.Model):
 TIER_LABEL = _("Star tier")
 COLOUR_LABEL = _("Colour")
 SORT_LABEL = _("Sort")
-SORT_FIELDS = {"tier": _("Star tier"), "score": _("Score"), "colour": _("Colour"), "name": _("Name")}
+SORT_FIELDS = {"tier": _("Star tier"), "score": _("Score"), "colour": _("Colour"), "name": _("Venue name")}
 # django-filter's OrderingFilter label for descending options (no zh_Hans in its own catalogue).
 DESCENDING_LABEL = _("%s (descending)")

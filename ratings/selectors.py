@@ -80,6 +80,8 @@ def venue_panel_context(request: Any, venue: Venue) -> dict[str, Any] | None:
         "venue": venue, "current": current, "history": ratings[1:], "deductions": deductions,
         "period": quarter_label(current.period_start) if current else "", "standing": standing,
         "grades": grades, "police": police,
+        # The manager reads today's to-do first; the details stay one tap away.
+        "fold": user.is_manager,
         "can_adjust": police and user.can_manage_venues,
         "adjustments": list(ManualAdjustment.objects.filter(venue=venue)[:5]) if police else [],
         "undercover": (UndercoverVisit.objects.filter(venue=venue, scheduled_on__gte=timezone.localdate())

@@ -49,7 +49,7 @@ def ruleset_create_default(*, jurisdiction: Jurisdiction, by: Any = None) -> Rul
         existing = RuleSet.objects.filter(jurisdiction=jurisdiction).order_by("-version").first()
         if existing:  # a concurrent run created it while we waited
             return existing
-        rs = RuleSet.objects.create(jurisdiction=jurisdiction, version=1, created_by=by, note="default")
+        rs = RuleSet.objects.create(jurisdiction=jurisdiction, version=1, created_by=by, note="")
         Rule.objects.bulk_create([Rule(rule_set=rs, code=code, label=str(label), points=points, cap=cap)
                                   for code, label, points, cap in DEFAULT_RULES])
     return rs

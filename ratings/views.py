@@ -25,7 +25,7 @@ from venues.selectors import area_from_request, stations_for_user, venue_get_for
 from . import selectors, services, sources
 from .forms import AdjustmentForm, RuleSetForm
 from .models import Rating, RuleSet, Tier
-from .periods import quarter_label
+from .periods import quarter_label, quarter_of
 
 
 def _rules_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
@@ -184,11 +184,19 @@ def plaque(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plaque_public(request: HttpRequest, token: str) -> HttpResponse:
     """What a scanned plaque shows: the venue's name, star level and validity. Nothing else."""
-    rating = get_object_or_404(Rating.objects.select_related("venue"), plaque_token=token, is_final=True)
+    rating = get_object_or_404(Rating.objects.select_related("venue__station__parent"), plaque_token=token,
+                               is_final=True)
     status = selectors.plaque_status(rating)
+    # As the FSA shows the inspection date on every rating: when it was made, for which
+    # period, by whom, until when; and plainly whether it still describes the venue.
+    _start, valid_until = quarter_of(rating.period_end + timedelta(days=1))
+    pending = Rating.objects.filter(venue_id=rating.venue_id, is_final=False,
+                                    period_start__gt=rating.period_start).exists()
     return render(request, "ratings/plaque_public.html", {
         "name": rating.venue.name, "tier": Tier(rating.tier).label, "stars": range(rating.tier),
-        "period": quarter_label(rating.period_start), "status": status,
+        "period": quarter_label(rating.period_start), "status": status, "rating": rating,
+        "valid_until": valid_until, "unit": rating.venue.station.parent.name,
+        "suspended": rating.venue.status != Venue.Status.OPERATING, "pending": pending,
     })
 
 

@@ -79,13 +79,16 @@ def deduction_lines(deductions: Iterable[Deduction], *, police: bool) -> list[Li
     for d in deductions:
         source = url = None
         if police:
-            source = f"{SOURCE_LABELS.get(d.source_type, d.source_type)} #{d.source_id}"
             name = SOURCE_URLS.get(d.source_type)
             if name and d.source_id.isascii() and d.source_id.isdigit():
                 try:
                     url = reverse(name, args=[int(d.source_id)])
                 except NoReverseMatch:
                     url = None
+            # What people read: the kind of record (a link where it has a page), never its
+            # model label or number.
+            label = SOURCE_LABELS.get(d.source_type) or gettext_lazy("Source record")
+            source = _("Open the %(record)s") % {"record": label} if url else str(label)
         lines.append(Line(occurred_on=d.occurred_on, rule_code=d.rule_code,
                           rule=str(RULE_LABELS.get(d.rule_code, d.rule_code)), points=d.points,
                           text=d.description if police else venue_text(d), source=source, source_url=url))

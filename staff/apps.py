@@ -17,6 +17,7 @@ class StaffConfig(AppConfig):
 
         ui.nav(_("Employees"), "staff:list", lambda u: True, order=20)
         ui.venue_panel("staff/panel_venue.html", panels.venue_panel, order=20)
+        ui.venue_todo("staff/todo_absent.html", panels.todo_absent, order=20)
         ui.dashboard_panel("staff/panel_dashboard.html", panels.dashboard_panel, order=20)
         register_kind(KIND_SIGNIN, _("Abnormal sign-in counts"), "staff/alert_evidence.html")
         register_kind(KIND_HEADCOUNT, _("Registered employees not signing in"), "staff/alert_evidence.html")

@@ -63,11 +63,23 @@ def _message(code: str) -> str:
 
 
 def _refuse(*, venue: Venue, reason: str, source: str, ip: str | None, person_id: int | None = None,
-            record: bool = True) -> SignInRefused:
+            record: bool = True, message: str | None = None) -> SignInRefused:
     if record:
         SignInRefusal.objects.create(venue=venue, reason=reason, source=source, ip=ip, person_id=person_id)
     code = PUBLIC_CODES[reason]
-    return SignInRefused(_message(code), code=code)
+    return SignInRefused(message or _message(code), code=code)
+
+
+def _malformed_message(*, id_ok: bool, phone_ok: bool) -> str:
+    """Which input cannot be anybody's. Saying so reveals nothing about who is employed
+    (the check digit and the mobile pattern are public rules), and a typo is the usual cause."""
+    if not id_ok and not phone_ok:
+        return _("The ID number and the mobile number are both malformed: an ID number has 18 characters and "
+                 "its last one is a check digit; a mobile number has 11 digits. Check both and try again.")
+    if not id_ok:
+        return _("This ID number is malformed: it must have 18 characters and the last one (a check digit) "
+                 "does not match. Check it against your ID card and try again.")
+    return _("This mobile number is malformed: it must have 11 digits and start with 1. Check it and try again.")
 
 
 _LOOKUP_SQL = """
@@ -90,11 +102,13 @@ def employee_identify(*, venue: Venue, id_number: str, phone: str, ip: str | Non
     Raises ``SignInRefused``; never returns a partial match.
     """
     id_number, phone = normalize_id_number(id_number), normalize_phone(phone)
-    if not id_number_is_valid(id_number) or not MOBILE_RE.match(phone):
+    id_ok, phone_ok = id_number_is_valid(id_number), bool(MOBILE_RE.match(phone))
+    if not (id_ok and phone_ok):
         if not ratelimit.malformed_allowed(venue_id=venue.pk, ip=ip):
             raise _refuse(venue=venue, reason=SignInRefusal.Reason.RATE_LIMITED, source=source, ip=ip, record=False)
         ratelimit.attempt_malformed(venue_id=venue.pk, ip=ip)
-        raise _refuse(venue=venue, reason=SignInRefusal.Reason.INVALID, source=source, ip=ip)
+        raise _refuse(venue=venue, reason=SignInRefusal.Reason.INVALID, source=source, ip=ip,
+                      message=_malformed_message(id_ok=id_ok, phone_ok=phone_ok))
     identity = ratelimit.identity_key(id_number)
     if not ratelimit.attempt_allowed(venue_id=venue.pk, ip=ip, identity=identity):
         raise _refuse(venue=venue, reason=SignInRefusal.Reason.RATE_LIMITED, source=source, ip=ip)

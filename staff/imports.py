@@ -73,7 +73,7 @@ def _row_problems(row: dict[str, Any]) -> list[str]:
     """What the columns cannot hold, checked before any row reaches the database."""
     problems = [
         _("%(column)s: at most %(n)d characters.") % {"column": label, "n": limit}
-        for field, label, limit in (("name", _("Name"), 50), ("position", _("Position"), 50),
+        for field, label, limit in (("name", _("Full name"), 50), ("position", _("Position"), 50),
                                     ("phone", _("Mobile phone"), 20), ("id_number", _("ID number"), 18))
         if len(str(row.get(field) or "")) > limit
     ]

@@ -26,3 +26,18 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
     if request.user.is_manager:
         return None
     return signins_today_in_scope(request.user)
+
+
+def todo_absent(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+    """Who has not signed in today: names, masked phones and a call link (the manager
+    registered these numbers and calls them anyway; the page shows them masked)."""
+    if venue.status != Venue.Status.OPERATING:
+        return None
+    from .models import Employment, SignIn
+
+    today = timezone.localdate()
+    staff = list(Employment.objects.current().filter(venue=venue).select_related("person")
+                 .exclude(pk__in=SignIn.objects.filter(venue=venue, day=today).values("employment_id"))
+                 .order_by("person__name")[:50])
+    total = Employment.objects.current().filter(venue=venue).count()
+    return {"venue": venue, "absent": staff, "total": total}

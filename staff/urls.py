@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/correct/", views.employee_correct, name="correct"),
     path("venue/<int:venue_pk>/new/", views.employee_new, name="new"),
     path("venue/<int:venue_pk>/import/", views.employee_import, name="import"),
+    path("venue/<int:venue_pk>/import/template/", views.employee_import_template, name="import_template"),
     path("venue/<int:venue_pk>/signins/", views.venue_signins, name="venue_signins"),
     path("venue/<int:venue_pk>/reopen/", views.venue_reopen, name="venue_reopen"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from daodao.excel import xlsx_response
 from daodao.identifiers import normalize_phone
 from daodao.params import parse_id
 from venues.models import Venue
-from venues.selectors import venue_get_for_user
+from venues.selectors import poster_unavailable, venue_get_for_user
 
 from .charts import bar_chart
 from .employee_session import employee_current, employee_remember
@@ -67,7 +67,7 @@ def signin_page(request: HttpRequest, token: str) -> HttpResponse:
     """Where the poster's QR code lands: public, employees have no account."""
     venue = venue_for_signin(token)
     if venue is None:
-        raise Http404
+        raise poster_unavailable(token)
     form = SignInForm(request.POST or None)
     result: dict[str, Any] | None = None
     status = 200
@@ -80,10 +80,16 @@ def signin_page(request: HttpRequest, token: str) -> HttpResponse:
             status = 429 if exc.code == "rate_limited" else 200
             result = {"ok": False, "message": exc.messages[0]}
         else:
+            # The pledge and exam pages of this visit need not ask again (session only,
+            # never the URL; staff.employee_session).
+            employee_remember(request, r.signin.employment)
+            pending = r.signin.employment.status == Employment.Status.PENDING
             result = {"ok": True, "signin": r.signin, "name": r.signin.employment.person.name,
-                      "far": r.signin.far_from_venue,
-                      "message": _("Signed in. Have a good shift!") if r.created
-                      else _("Already signed in today. Nothing more to do.")}
+                      "far": r.signin.far_from_venue, "pending": pending,
+                      "message": _("Signed in. Have a good shift!") if r.created and not pending
+                      else _("Signed in.") if r.created
+                      else _("Already signed in today. Nothing more to do.") if not pending
+                      else _("Already signed in today.")}
     return render(request, "staff/signin.html", {"venue": venue, "form": form, "result": result,
                                                  "today": timezone.localdate()}, status=status)
 
@@ -237,9 +243,18 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Employee saved."))
+            messages.success(request, _(
+                "The employee's record is saved. A new phone number is their sign-in credential from now on."))
             return redirect("staff:detail", pk=employment.pk)
     return render(request, "staff/form.html", {"form": form, "venue": employment.venue, "e": employment})
+
+
+@login_required
+def employee_import_template(request: HttpRequest, venue_pk: int) -> HttpResponse:
+    """An empty workbook with the column names the import reads (no example row: an example
+    imported by mistake would register a person)."""
+    _writable_venue(request, venue_pk)
+    return xlsx_response("employees-template", ["姓名", "身份证号", "手机号", "岗位", "入职日期"], [])
 
 
 @login_required

@@ -31,3 +31,17 @@ def test_pages_default_to_chinese(client):
 def test_english_is_available(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Log in" in client.get("/accounts/login/").content.decode()
+
+
+def test_one_english_string_has_one_translation_across_catalogues():
+    """Django merges every app's catalogue into one: a msgid translated two ways in two apps
+    shows whichever app wins on both pages ("Result" read 考试结果 on the inspection page).
+    A string that means two things needs two msgids."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for e in polib.pofile(str(po_path)):
+            if e.obsolete or not e.msgstr:
+                continue
+            seen.setdefault((e.msgctxt, e.msgid), {})[po_path.parent.parent.parent.parent.name] = e.msgstr
+    clashes = {k[1]: v for k, v in seen.items() if len(set(v.values())) > 1}
+    assert not clashes, f"translated differently in different apps: {clashes}"

@@ -19,6 +19,7 @@ class TrainingConfig(AppConfig):
         ui.nav(_("Training"), "training:reports", lambda u: u.is_police or u.is_association or u.is_system_admin,
                order=45)
         ui.venue_panel("training/panel_venue.html", selectors.venue_panel_context, order=14)
+        ui.venue_todo("training/todo.html", selectors.todo_context, order=25)
         # Course material is shown to employees on the venue's QR page (no account):
         # published courses are public, drafts only for logged-in staff.
         media_owner("training/images", lambda user, name: Course.objects.visible_to(user).filter(image=name))

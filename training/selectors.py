@@ -69,5 +69,14 @@ def venue_panel_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | 
     if request.user.is_manager:
         manager_passed = Attempt.objects.filter(user=request.user, paper__code=Paper.Code.MANAGER,
                                                 passed=True).exists()
+    if request.user.is_manager and manager_passed:
+        return None  # the to-do at the top lists the employees still to pass
     return {"venue": venue, "pending": pending, "working_today": [e for e in pending if e.today],
             "manager_passed": manager_passed, "is_manager": request.user.is_manager}
+
+
+def todo_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+    """Employees who may not work yet: the exam is still to pass."""
+    pending = list(Employment.objects.filter(venue=venue, status=Employment.Status.PENDING)
+                   .select_related("person").order_by("person__name")[:50])
+    return {"venue": venue, "pending": pending} if pending else None

@@ -120,7 +120,7 @@ def reports_export(request: HttpRequest, what: str) -> HttpResponse:
         rows = [(v.name, v.station.name, v.n_attempts, v.passes, round(100 * v.passes / v.n_attempts))
                 for v in pass_rates_by_venue(request.user)]
     elif what == "pending":
-        headers = [_("Venue"), _("Name"), _("ID number"), _("Hired on"), _("Days signed in")]
+        headers = [_("Venue"), _("Employee name"), _("ID number"), _("Hired on"), _("Days signed in")]
         rows = [(e.venue.name, e.person.name, mask_id_number(e.person.id_number), e.hired_on, e.days_worked)
                 for e in pending_training(request.user)]
     elif what == "questions":

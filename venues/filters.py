@@ -2,12 +2,20 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
-from ratings.models import COLOUR_LABEL, SORT_FIELDS, SORT_LABEL, TIER_LABEL, Colour, Tier
+from ratings.models import COLOUR_LABEL, DESCENDING_LABEL, SORT_FIELDS, SORT_LABEL, TIER_LABEL, Colour, Tier
 
 from .models import Venue
+
+
+def _descending_now(label: Any) -> str:
+    return str(DESCENDING_LABEL) % label
+
+
+_descending = lazy(_descending_now, str)
 
 
 def _stations(request: Any) -> QuerySet[Jurisdiction]:
@@ -37,7 +45,10 @@ class VenueFilter(django_filters.FilterSet):
         label=SORT_LABEL, fields=(("standing__tier", "tier"), ("standing__score", "score"),
                                   ("standing__colour", "colour"), ("name", "name")), field_labels={
             "standing__tier": SORT_FIELDS["tier"], "standing__score": SORT_FIELDS["score"],
-            "standing__colour": SORT_FIELDS["colour"], "name": SORT_FIELDS["name"]})
+            "standing__colour": SORT_FIELDS["colour"], "name": SORT_FIELDS["name"],
+            # django-filter formats the descending labels at import, in whatever language is
+            # active then; lazy ones follow the reader's language.
+            **{f"-{key}": _descending(label) for key, label in SORT_FIELDS.items()}})
 
     class Meta:
         model = Venue

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from typing import Any
 
@@ -95,3 +96,25 @@ class Venue(models.Model):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class RetiredSigninToken(models.Model):
+    """A poster token replaced by a new one, kept (hashed) only to tell an employee who scans
+    the old poster that it was replaced, instead of a bare "not found". The hash is useless
+    for signing in, and the page it leads to names no venue."""
+
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.CASCADE,
+                              related_name="retired_tokens")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    retired_at = models.DateTimeField(_("retired at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("retired sign-in code")
+        verbose_name_plural = _("retired sign-in codes")
+
+    def __str__(self) -> str:
+        return self.retired_at.isoformat()
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

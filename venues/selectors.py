@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction, User
 from daodao.params import parse_id
 
-from .models import Venue
+from .models import RetiredSigninToken, Venue
 
 
 def venue_get_for_user(user: Any, pk: int) -> Venue:
@@ -48,9 +50,37 @@ def venue_counts_for_user(user: Any) -> dict[str, Any]:
     }
 
 
+class PosterUnavailable(Http404):
+    """A poster token that leads nowhere, with a sentence for the employee holding the phone.
+
+    The site's 404 handler (``daodao.errors``) renders the message with ``status``. What it
+    says names no venue: only someone holding a once-valid poster learns anything, and only
+    that this poster no longer works."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def poster_unavailable(token: str) -> Http404:
+    """Why ``token`` opens no sign-in page: replaced (410), venue not operating (200: an answer,
+    not an error), or unknown (404)."""
+    if RetiredSigninToken.objects.filter(token_hash=RetiredSigninToken.hash(token)).exists():
+        return PosterUnavailable(_("This sign-in code has been replaced. Ask the venue manager for the new one."),
+                                 410)
+    if Venue.objects.exclude(status=Venue.Status.OPERATING).filter(signin_token=token).exists():
+        return PosterUnavailable(_("This venue is not operating at the moment: sign-in, pledges and exams "
+                                   "resume when it reopens."), 200)
+    return Http404()
+
+
 def venue_by_signin_token(token: str) -> Venue:
     """The operating venue behind a poster's QR code (public pages: no user scope), or 404."""
-    return get_object_or_404(Venue.objects.operating(), signin_token=token)
+    venue = Venue.objects.operating().filter(signin_token=token).first()
+    if venue is None:
+        raise poster_unavailable(token)
+    return venue
 
 
 def area_from_request(request: Any) -> Jurisdiction | None:

@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.identifiers import normalize_phone
 
-from .models import Venue, new_signin_token
+from .models import RetiredSigninToken, Venue, new_signin_token
 
 EDITABLE_FIELDS = (
     "name", "type", "licence_no", "address", "station", "contact_phone", "status",
@@ -107,6 +107,8 @@ def venue_update(
 def venue_rotate_token(*, venue: Venue, by: User, request: HttpRequest | None = None) -> Venue:
     """Issue a new sign-in QR token; the old poster stops working at once."""
     _check_can_manage(by)
+    RetiredSigninToken.objects.get_or_create(token_hash=RetiredSigninToken.hash(venue.signin_token),
+                                             defaults={"venue": venue})
     venue.signin_token = new_signin_token()
     venue.token_rotated_at = timezone.now()
     venue.save(update_fields=["signin_token", "token_rotated_at", "updated_at"])

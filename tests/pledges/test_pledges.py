@@ -122,5 +122,16 @@ def test_coverage_pages_are_scoped(client_for, users, venues, employee):
 
 def test_coverage_query_count_is_constant(client_for, users, venues, employee, django_assert_max_num_queries):
     client = client_for(users["officer_a"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("pledges:coverage")).status_code == 200
+
+
+def test_coverage_lists_are_paginated(client_for, users, venues, employee, monkeypatch):
+    from pledges import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client = client_for(users["officer_a"])
+    first = client.get(reverse("pledges:coverage")).content.decode()
+    assert "第 1 / 2 页" in first or "1 / 2" in first
+    second = client.get(reverse("pledges:coverage") + "?page=2").content.decode()
+    assert second != first

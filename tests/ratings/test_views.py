@@ -34,7 +34,8 @@ def test_venue_panel_shows_score_and_deduction_source(client_for: Any, users: An
     assert "undercover" not in body.lower() or not UndercoverVisit.objects.filter(venue=va).exists()
     body = client_for(users["officer_a"]).get(f"/venues/{va.pk}/").content.decode()
     adjustment = ManualAdjustment.objects.get(venue=va)
-    assert "75.00" in body and f"#{adjustment.pk}" in body
+    # Police see where a line comes from, in words: the kind of record, never "#<id>".
+    assert "75.00" in body and "民警人工调整" in body and f"#{adjustment.pk}" not in body
 
 
 def test_undercover_dates_police_only(client_for: Any, api_for: Any, users: Any, venues: Any, rated: Any) -> None:
@@ -154,7 +155,20 @@ def test_plaque_superseded_and_expired(client: Any, venues: Any, rated: Any) -> 
     assert "已被新的评定取代" in client.get(f"/r/{older.plaque_token}/").content.decode()
     venues["a"].status = "closed"
     venues["a"].save()
-    assert "已过期" in client.get(f"/r/{prev.plaque_token}/").content.decode()
+    body = client.get(f"/r/{prev.plaque_token}/").content.decode()
+    assert "不在营业" in body and "真实有效" not in body
+
+
+def test_plaque_says_when_where_and_whether_a_newer_assessment_is_pending(client: Any, venues: Any,
+                                                                         rated: Any) -> None:
+    prev = rated["prev"]
+    body = client.get(f"/r/{prev.plaque_token}/").content.decode()
+    assert "评定期间" in body and "评定日期" in body and "有效期至" in body
+    assert f"{venues['a'].station.parent.name}禁毒监管部门" in body
+    # The current quarter's provisional rating exists (standings_refresh ran): say so, no score.
+    assert "本期评定正在进行中" in body
+    provisional = Rating.objects.get(venue=venues["a"], is_final=False)
+    assert str(provisional.score) not in body
 
 
 def test_command_and_tasks_close_and_verify(venues: Any, users: Any) -> None:

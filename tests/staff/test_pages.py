@@ -202,3 +202,17 @@ def test_venue_signins_page_shows_refused_attempts(client_for, users, venues):
         signin_record(venue=venues["a"], id_number=make_id(50), phone=make_phone(50))
     body = client_for(users["officer_a"]).get(reverse("staff:venue_signins", args=[venues["a"].pk])).content.decode()
     assert "今日被拒签到" in body and "未登记人员 1" in body
+
+
+def test_import_template_is_an_xlsx_for_the_venue_only(client_for, users, venues):
+    url = reverse("staff:import_template", args=[venues["a"].pk])
+    response = client_for(users["manager_a"]).get(url)
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [c.value for c in next(sheet.iter_rows())] == ["姓名", "身份证号", "手机号", "岗位", "入职日期"]
+    assert client_for(users["manager_a2"]).get(url).status_code == 404
+    assert client_for(users["officer_b"]).get(url).status_code == 404

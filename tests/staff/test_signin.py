@@ -38,11 +38,16 @@ def test_id_number_never_in_the_response_url_or_refusal(client, venues, employ):
     assert make_id(3) not in r.content.decode()
 
 
-def test_unknown_token_and_suspended_venue_are_404(client, venues):
+def test_unknown_token_is_404_and_suspended_venue_explains_without_a_form(client, venues):
     assert client.get(reverse("signin", args=["nope"])).status_code == 404
     venues["a"].status = "suspended"
     venues["a"].save()
-    assert client.get(reverse("signin", args=[venues["a"].signin_token])).status_code == 404
+    response = client.get(reverse("signin", args=[venues["a"].signin_token]))
+    assert response.status_code == 200 and "暂停营业" in response.content.decode()
+    # Nothing can be submitted while the venue is suspended.
+    assert 'name="id_number"' not in response.content.decode()
+    response = client.post(reverse("signin", args=[venues["a"].signin_token]), {"id_number": "x", "phone": "y"})
+    assert 'name="id_number"' not in response.content.decode()
 
 
 def test_guessing_identities_from_one_address_is_limited_per_venue_and_address(client, venues, employ, settings):

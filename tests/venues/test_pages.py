@@ -125,7 +125,9 @@ def test_rotate_token_changes_poster_url(client_for, users, venues):
     assert client.post(reverse("venues:rotate_token", args=[venue.pk])).status_code == 302
     venue.refresh_from_db()
     assert venue.signin_token != old
-    assert client.get(reverse("signin", args=[old])).status_code == 404
+    response = client.get(reverse("signin", args=[old]))
+    # The old poster no longer signs anyone in; it says it was replaced (410 Gone).
+    assert response.status_code == 410 and "已更换" in response.content.decode()
     assert client.get(reverse("signin", args=[venue.signin_token])).status_code == 200
 
 
