@@ -4,6 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .capabilities import Capabilities
+from .roles import PARTNER_DEPARTMENTS, POLICE_DEPARTMENTS, Department, Role
+
 
 class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
     def subtree(self, node: "Jurisdiction") -> "JurisdictionQuerySet":
@@ -69,19 +72,11 @@ class Jurisdiction(models.Model):
         return other.path.startswith(self.path)
 
 
-class User(AbstractUser):
-    class Role(models.TextChoices):
-        POLICE = "police", _("Police officer")
-        PARTNER = "partner", _("Partner-department inspector")
-        ASSOCIATION = "association", _("Association staff")
-        MANAGER = "manager", _("Venue manager")
-        ADMIN = "admin", _("System administrator")
+class User(Capabilities, AbstractUser):  # type: ignore[misc]
+    """An account. What it may do is in ``accounts.capabilities`` (one place)."""
 
-    class Department(models.TextChoices):
-        NARCOTICS = "narcotics", _("Narcotics")
-        PUBLIC_ORDER = "public_order", _("Public order")
-        CULTURE_TOURISM = "culture_tourism", _("Culture & tourism")
-        FIRE = "fire", _("Fire")
+    Role = Role
+    Department = Department
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     department = models.CharField(_("department"), max_length=16, choices=Department.choices, blank=True)
@@ -104,12 +99,12 @@ class User(AbstractUser):
                 violation_error_message=_("Officers, inspectors and association staff need a jurisdiction."),
             ),
             models.CheckConstraint(
-                condition=~Q(role="police") | Q(department__in=["narcotics", "public_order"]),
+                condition=~Q(role="police") | Q(department__in=[d.value for d in POLICE_DEPARTMENTS]),
                 name="user_police_department",
                 violation_error_message=_("A police officer belongs to the narcotics or the public-order department."),
             ),
             models.CheckConstraint(
-                condition=~Q(role="partner") | Q(department__in=["culture_tourism", "fire"]),
+                condition=~Q(role="partner") | Q(department__in=[d.value for d in PARTNER_DEPARTMENTS]),
                 name="user_partner_department",
                 violation_error_message=_("A partner inspector belongs to culture and tourism or the fire department."),
             ),
@@ -124,64 +119,6 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     @property
-    def is_system_admin(self) -> bool:
-        return self.is_superuser or self.role == self.Role.ADMIN
-
-    @property
-    def is_police(self) -> bool:
-        return self.role == self.Role.POLICE
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == self.Role.MANAGER
-
-    @property
-    def is_association(self) -> bool:
-        return self.role == self.Role.ASSOCIATION
-
-    @property
-    def is_partner(self) -> bool:
-        return self.role == self.Role.PARTNER
-
-    @property
-    def can_manage_venues(self) -> bool:
-        """Create venues and change their registry data (not managers or partners)."""
-        return self.is_active and (self.is_system_admin or self.is_police or self.is_association)
-
-    @property
-    def may_publish_shared_texts(self) -> bool:
-        """Publish the city-wide shared texts: pledge texts and the exam question bank.
-
-        They bind every venue of the city, so they belong to the city narcotics office (a
-        narcotics officer whose jurisdiction is the city or above) and the system
-        administrator; district officers and association staff read them. Views, services,
-        the API and the admin all ask this one property.
-        """
-        if not self.is_active:
-            return False
-        if self.is_system_admin:
-            return True
-        return self.is_police and self.department == self.Department.NARCOTICS and self.acts_for_city
-
-    def may_change_rating_rules(self, jurisdiction: Jurisdiction) -> bool:
-        """Save a new version of the rating rules at ``jurisdiction``: narcotics officers
-        within whose area it lies, and the system administrator (views and service alike)."""
-        if not self.is_active:
-            return False
-        if self.is_system_admin:
-            return True
-        return bool(self.is_police and self.department == self.Department.NARCOTICS and self.jurisdiction_id
-                    and self.jurisdiction.contains(jurisdiction))
-
-    @property
     def acts_for_city(self) -> bool:
         """The user's jurisdiction is the city or above (a department's city office)."""
         return bool(self.jurisdiction_id and self.jurisdiction.level <= Jurisdiction.Level.CITY)
-
-    @property
-    def can_reveal_id_numbers(self) -> bool:
-        """Only narcotics and public-order officers may unmask an ID number, one click at a time."""
-        return self.is_active and self.is_police and self.department in {
-            self.Department.NARCOTICS,
-            self.Department.PUBLIC_ORDER,
-        }

@@ -1,7 +1,5 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -9,7 +7,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Jurisdiction, User
-from daodao.api import as_drf_error
 
 from .filters import AlertFilter
 from .kinds import kind_choices
@@ -98,17 +95,14 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body = AlertTransitionSerializer(data=request.data, user=request.user)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        try:
-            match d["status"]:
-                case "dispatched":
-                    alert = alert_dispatch(alert=alert, by=request.user, station=d.get("assigned_station"),
-                                           officer=d.get("assigned_officer"), note=d["note"])
-                case "handled":
-                    alert = alert_handle(alert=alert, by=request.user, feedback=d["feedback"])
-                case "closed":
-                    alert = alert_close(alert=alert, by=request.user, note=d["note"])
-                case "dismissed":
-                    alert = alert_dismiss(alert=alert, by=request.user, reason=d["reason"])
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise as_drf_error(exc) from exc
+        match d["status"]:
+            case "dispatched":
+                alert = alert_dispatch(alert=alert, by=request.user, station=d.get("assigned_station"),
+                                       officer=d.get("assigned_officer"), note=d["note"])
+            case "handled":
+                alert = alert_handle(alert=alert, by=request.user, feedback=d["feedback"])
+            case "closed":
+                alert = alert_close(alert=alert, by=request.user, note=d["note"])
+            case "dismissed":
+                alert = alert_dismiss(alert=alert, by=request.user, reason=d["reason"])
         return Response(AlertSerializer(alert).data)

@@ -11,7 +11,7 @@ class AlertsConfig(AppConfig):
 
         from . import selectors
 
-        ui.nav(_("Alerts"), "alerts:inbox", lambda u: u.is_police or u.is_system_admin, order=20)
+        ui.nav(_("Alerts"), "alerts:inbox", lambda u: u.works_police_side, order=20)
         ui.dashboard_panel("alerts/dashboard_panel.html", selectors.dashboard_panel_context, order=10)
         ui.venue_panel("alerts/venue_panel.html", selectors.venue_panel_context, order=90)
         ui.work(selectors.work_lines, order=10)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import may
 from accounts.models import Jurisdiction
 from venues.scoping import NOTHING, venue_scope
 
@@ -14,7 +15,7 @@ from .kinds import KINDS, kind_label
 class AlertQuerySet(models.QuerySet["Alert"]):
     def visible_to(self, user: Any) -> "AlertQuerySet":
         """Alerts are police-only: managers, association staff and partners never see them."""
-        if user is None or not user.is_authenticated or not (user.is_police or user.is_system_admin):
+        if not may(user, "works_police_side"):
             return self.filter(NOTHING)
         return self.filter(venue_scope(user, "venue__"))
 

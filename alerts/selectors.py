@@ -35,7 +35,7 @@ def dispatch_targets_for_user(user: Any) -> tuple[Any, Any]:
 
 def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    if not (user.is_police or user.is_system_admin):
+    if not user.works_police_side:
         return None
     qs = Alert.objects.visible_to(user).active()
     counts = qs.aggregate(
@@ -48,7 +48,7 @@ def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
 
 def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
     user = request.user
-    if not (user.is_police or user.is_system_admin):
+    if not user.works_police_side:
         return None
     alerts = list(Alert.objects.visible_to(user).filter(venue=venue).order_by("-first_raised_at")[:10])
     return {"alerts": alerts}
@@ -74,7 +74,7 @@ def _alert_item(alert: Alert) -> WorkItem:
 def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
     """Unassigned high alerts, and alerts dispatched to me or my station (three queries)."""
     user = request.user
-    if not (user.is_police or user.is_system_admin):
+    if not user.works_police_side:
         return []
     qs = (Alert.objects.visible_to(user).filter(area_scope(user, area, "venue__"))
           .select_related("venue").order_by("first_raised_at"))

@@ -99,7 +99,7 @@ def alert_raise(*, kind: str, venue_id: int, severity: int, title: str, evidence
 # --- Workflow -------------------------------------------------------------------
 
 def _check_officer(by: User) -> None:
-    if not (by.is_active and (by.is_police or by.is_system_admin)):
+    if not by.works_police_side:
         raise PermissionDenied(_("Only police officers work on alerts."))
 
 

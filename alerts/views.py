@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import require
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, filterset_summary, xlsx_sheets_response
@@ -20,17 +21,9 @@ from .selectors import alert_get_for_user, alert_list_for_user
 from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
 
 
-def _police_only(request: HttpRequest) -> None:
-    # Alerts do not exist for other roles: answer as if there were nothing here.
-    if not (request.user.is_police or request.user.is_system_admin):
-        from django.http import Http404
-
-        raise Http404
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     filterset = AlertFilter(request.GET, queryset=alert_list_for_user(request.user), request=request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -40,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     alert = alert_get_for_user(request.user, pk)
     return render(request, "alerts/detail.html", {
         "alert": alert, "events": alert.events.select_related("actor"),
@@ -71,7 +64,7 @@ DONE = {
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     alert = alert_get_for_user(request.user, pk)
     if action not in ACTIONS:
         raise PermissionDenied
@@ -95,7 +88,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The inbox as it is filtered on the page, scoped the same way, audited."""
-    _police_only(request)
+    require(request.user, "works_police_side")
     filterset = AlertFilter(request.GET, queryset=alert_list_for_user(request.user), request=request)
     alerts = filterset.qs
     audit_record(action=AuditEvent.Action.EXPORT, request=request,

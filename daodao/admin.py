@@ -60,7 +60,7 @@ class AssociationAdmin(ScopedAdmin):
 
     def _allowed(self, request: HttpRequest) -> bool:
         u = request.user
-        return bool(u.is_active and u.is_staff and (u.is_system_admin or u.is_association))
+        return bool(getattr(u, "uses_admin_site", False))  # AnonymousUser has no capabilities
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)

@@ -1,4 +1,4 @@
-"""API plumbing shared by every app: the token endpoint and Django-to-DRF error mapping."""
+"""API plumbing shared by every app: the token endpoint and the exception handler."""
 
 from typing import Any
 
@@ -9,10 +9,12 @@ from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
+from rest_framework import views as drf_views
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import errors
@@ -43,13 +45,19 @@ class TokenView(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
 
 
-def as_drf_error(exc: Exception) -> Exception:
-    """Services raise Django's exceptions; the API answers them as 400 and 403."""
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, taught the exceptions our services raise.
+
+    Services are shared by pages and the API, so they raise Django's exceptions; here a
+    Django ``ValidationError`` becomes a 400 with the same field keys (DRF itself already
+    answers Django's ``PermissionDenied`` with 403 and ``Http404`` with 404). Views call
+    services without wrapping them.
+    """
     if isinstance(exc, DjangoValidationError):
-        return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc) or None)
-    return exc
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied(str(exc) or None)
+    return drf_views.exception_handler(exc, context)
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):

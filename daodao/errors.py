@@ -7,13 +7,22 @@ DEBUG off (Django's own handlers are bare English text without the layout).
 """
 
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from venues.selectors import PosterUnavailable
+
+class ExplainedNotFound(Http404):
+    """A 404 (or 410) for someone without an account, with one sentence that tells them
+    what to do (e.g. a rotated sign-in poster). Rendered with ``status`` by
+    :func:`page_not_found` on the plain poster layout."""
+
+    def __init__(self, message: str, status: int = 404) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -36,7 +45,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if isinstance(exception, PosterUnavailable):
+    if isinstance(exception, ExplainedNotFound):
         return render(request, "errors/poster.html", {"message": exception.message}, status=exception.status)
     return _page(request, 404, _("Page not found"),
                  _("This page does not exist, or it belongs to an area your account does not cover."))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -164,8 +165,6 @@ def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse
     rows), each sheet with a bold title row, a frozen header, an autofilter over the header
     and the rows, and column widths wide enough for Chinese headers. Dates stay real dates and
     numbers real numbers, so the file sorts and sums in Excel."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -202,7 +201,6 @@ def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse
 
 def export_title(*, what: str, user: Any, filters: Iterable[tuple[Any, Any]] = ()) -> str:
     """The first row of a list export: what, whose area, which filters, when and by whom."""
-    from django.utils.translation import gettext as _
 
     area = user.jurisdiction.name if getattr(user, "jurisdiction_id", None) else _("All areas")
     parts = [f"{area} · {what}"]

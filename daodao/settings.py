@@ -247,6 +247,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "daodao@localhost")
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "daodao.api.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: the first class supplies the WWW-Authenticate header, so a request
         # without credentials is answered 401 (with Session first it would be 403).

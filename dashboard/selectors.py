@@ -9,7 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from accounts.models import Jurisdiction
 from alerts.models import Alert, AlertEvent
@@ -235,8 +237,6 @@ def map_markup(points: list[Any], *, alert_label: str) -> str:
     """The map's circles as SVG markup, built in one pass: a city has thousands of venues,
     and a template loop with a URL reversal and lookups per point costs seconds. Only the
     names are text from users; they are escaped, the rest are numbers and fixed classes."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
 
     prefix = reverse("venues:detail", args=[0]).removesuffix("0/")
     tiers = {k: str(v) for k, v in Tier.choices}

@@ -118,7 +118,7 @@ def _cached(user: Any, area: Any, part: str, build: Any) -> Any:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_police or user.is_system_admin):
+    if not user.works_police_side:
         return venue_views.home(request)
     area = area_from_request(request)
     return render(request, "dashboard/home.html", {

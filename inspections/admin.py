@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.capabilities import may
 from daodao.admin import ScopedAdmin, SystemAdminReadOnly
 
 from .models import Checklist, ChecklistItem, Inspection, RectificationOrder, SelfInspection
@@ -37,7 +38,7 @@ class SelfInspectionAdmin(ScopedAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         u = request.user
-        return bool(u.is_active and u.is_staff and (u.is_system_admin or u.is_association))
+        return may(u, "uses_admin_site")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,7 +7,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from daodao.api import as_drf_error
 from daodao.dates import PLANNED
 from daodao.files import validate_image
 from daodao.parsers import BoundedFormParser, BoundedJSONParser
@@ -97,10 +95,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         order = self.get_object()
         body = OrderActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            order = run(order, body.validated_data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise as_drf_error(exc) from exc
+        order = run(order, body.validated_data)
         return Response(OrderSerializer(self.get_queryset().get(pk=order.pk)).data)
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)

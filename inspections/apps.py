@@ -25,10 +25,10 @@ class InspectionsConfig(AppConfig):
 
         register_kind("rectification_overdue", _("Overdue rectification orders"),
                       "inspections/alert_evidence_overdue.html")
-        ui.nav(_("Inspections"), "inspections:plan", lambda u: u.is_police or u.is_partner or u.is_system_admin,
+        ui.nav(_("Inspections"), "inspections:plan", lambda u: u.may_inspect,
                order=30)
-        ui.nav(_("Rectification"), "inspections:board", lambda u: not u.is_association, order=31)
-        ui.nav(_("Tasks"), "inspections:tasks", lambda u: u.is_police or u.is_system_admin, order=32)
+        ui.nav(_("Rectification"), "inspections:board", lambda u: u.sees_orders, order=31)
+        ui.nav(_("Tasks"), "inspections:tasks", lambda u: u.works_police_side, order=32)
         ui.venue_panel("inspections/panel_venue.html", selectors.venue_panel_context, order=5)
         ui.venue_todo("inspections/todo_selfcheck.html", selectors.todo_selfcheck_context, order=10)
         ui.venue_todo("inspections/todo_orders.html", selectors.todo_orders_context, order=40)

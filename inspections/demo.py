@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,7 +34,6 @@ class _Photo:
     """A tiny in-memory image standing in for a phone photo in the demo."""
 
     def __new__(cls, name: str) -> Any:
-        from django.core.files.uploadedfile import SimpleUploadedFile
 
         png = bytes.fromhex(
             "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0"

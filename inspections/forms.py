@@ -27,7 +27,7 @@ class PlanForm(forms.Form):
         inspectors = User.objects.filter(role__in=[User.Role.POLICE, User.Role.PARTNER], is_active=True)
         self.fields["assignee"].queryset = inspectors.filter(jurisdiction__path__startswith=scope) \
             if not user.is_system_admin else inspectors
-        if not (user.is_police or user.is_system_admin):
+        if not user.works_police_side:
             self.fields["type"].choices = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
 
 
@@ -48,7 +48,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not (user.is_police or user.is_system_admin):
+        if not user.works_police_side:
             self.fields["type"].choices = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
 
     def clean(self) -> dict[str, Any]:

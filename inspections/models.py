@@ -15,16 +15,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import may
+from accounts.roles import Department
 from daodao.uploads import RandomName
 from venues.models import Venue
 from venues.scoping import NOTHING, venue_scope
-
-
-class Department(models.TextChoices):
-    NARCOTICS = "narcotics", _("Narcotics")
-    PUBLIC_ORDER = "public_order", _("Public order")
-    CULTURE_TOURISM = "culture_tourism", _("Culture & tourism")
-    FIRE = "fire", _("Fire")
 
 
 class Severity(models.TextChoices):
@@ -32,9 +27,6 @@ class Severity(models.TextChoices):
     MEDIUM = "medium", _("Moderate")
     HIGH = "high", _("Serious")
 
-
-def _is_police(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_police or user.is_system_admin))
 
 
 # --- Checklists -----------------------------------------------------------------
@@ -141,7 +133,7 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.filter(NOTHING)
         qs = self.filter(venue_scope(user, "venue__"))
-        if _is_police(user):
+        if may(user, "works_police_side"):
             return qs
         if user.is_partner:
             took_part = InspectionDepartment.objects.filter(inspection=OuterRef("pk"), department=user.department)
@@ -443,7 +435,7 @@ class EvidencePhoto(models.Model):
 
 class PoliceOnlyQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> "PoliceOnlyQuerySet":
-        if user is None or not _is_police(user):
+        if user is None or not may(user, "works_police_side"):
             return self.filter(NOTHING)
         return self.filter(venue_scope(user, "venue__"))
 

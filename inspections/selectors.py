@@ -136,7 +136,7 @@ def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | No
 
 def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    if user.is_association or user.is_manager:
+    if not user.may_inspect:
         return None
     today = timezone.localdate()
     orders = orders_for_user(user).open().aggregate(
@@ -148,7 +148,7 @@ def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
         planned=Count("id"), overdue=Count("id", filter=Q(planned_for__lt=today)),
     )
     tasks = InterviewTask.objects.visible_to(user).filter(status=InterviewTask.Status.OPEN).count() \
-        if (user.is_police or user.is_system_admin) else None
+        if user.works_police_side else None
     return {"orders": orders, "plans": plans, "tasks": tasks}
 
 
@@ -172,7 +172,7 @@ def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
     """Inspections planned for me today or overdue, orders awaiting my acceptance, overdue
     orders, interviews to hold. Four counting queries, then at most three items per line."""
     user = request.user
-    if not (user.is_police or user.is_system_admin):
+    if not user.works_police_side:
         return []
     today = timezone.localdate()
     scope = area_scope(user, area, "venue__")

@@ -25,6 +25,7 @@ from accounts.models import User
 from alerts.services import AlertSpec, alerts_raise
 from audit.services import audit_record
 from notices.services import NoticeSpec, notices_send
+from staff.models import VenueDay
 from venues.models import Venue
 
 from .models import (
@@ -58,13 +59,10 @@ def escalate_after_days() -> int:
     return int(getattr(settings, "DAODAO_RECTIFICATION_ESCALATE_AFTER_DAYS", 7))
 
 
-def _is_police(user: User) -> bool:
-    return user.is_active and (user.is_police or user.is_system_admin)
-
 
 def _check_venue_writer(by: User, venue: Venue) -> None:
     """The venue's own manager (or a system administrator) acts for the venue."""
-    if not (by.is_system_admin or (by.is_manager and venue.managers.filter(pk=by.pk).exists())):
+    if not (by.is_system_admin or by.manages(venue)):
         raise PermissionDenied(_("Only the venue's manager can do this."))
 
 
@@ -163,7 +161,6 @@ def selfinspections_mark_missed(*, day: date) -> int:
     from the sign-in rollup), and the unique (venue, day) constraint makes re-runs and a
     concurrent run harmless (ignore_conflicts).
     """
-    from staff.models import VenueDay
 
     closed = VenueDay.objects.filter(day=day, closed=True).values("venue_id")
     done = SelfInspection.objects.filter(day=day).values("venue_id")
@@ -196,9 +193,9 @@ def finding_address(*, finding: Finding, by: User, note: str, request: HttpReque
 # --- Inspections ----------------------------------------------------------------
 
 def _check_inspector(by: User, type_: str, departments: Sequence[str]) -> list[str]:
-    if not by.is_active or not (by.is_police or by.is_partner or by.is_system_admin):
+    if not by.may_inspect:
         raise PermissionDenied(_("Only officers and partner-department inspectors record inspections."))
-    if type_ == Inspection.Type.UNDERCOVER and not _is_police(by):
+    if type_ == Inspection.Type.UNDERCOVER and not by.works_police_side:
         raise PermissionDenied(_("Undercover visits are for the police only."))
     departments = list(dict.fromkeys(departments or ([by.department] if by.department else [])))
     if not departments:
@@ -304,7 +301,7 @@ def inspection_record(
 
 
 def inspection_cancel(*, inspection: Inspection, by: User) -> Inspection:
-    if not (by.is_police or by.is_partner or by.is_system_admin):
+    if not by.may_inspect:
         raise PermissionDenied
     if not Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.PLANNED).update(
         status=Inspection.Status.CANCELLED
@@ -316,7 +313,7 @@ def inspection_cancel(*, inspection: Inspection, by: User) -> Inspection:
 
 def inspection_disclose(*, inspection: Inspection, by: User, request: HttpRequest | None = None) -> Inspection:
     """Let the venue see an undercover visit's findings (and so that the visit happened)."""
-    if not _is_police(by):
+    if not by.works_police_side:
         raise PermissionDenied(_("Only the police disclose undercover visits."))
     claimed = Inspection.objects.filter(
         pk=inspection.pk, type=Inspection.Type.UNDERCOVER, status=Inspection.Status.DONE, disclosed_at__isnull=True,
@@ -331,7 +328,7 @@ def inspection_disclose(*, inspection: Inspection, by: User, request: HttpReques
 # --- Rectification orders -------------------------------------------------------
 
 def _check_order_officer(by: User, finding: Finding) -> None:
-    if _is_police(by):
+    if by.works_police_side:
         return
     if by.is_active and by.is_partner and finding.inspection_id is not None:
         return  # the finding is visible to them only if their department took part
@@ -581,7 +578,7 @@ def interview_record(
     request: HttpRequest | None = None,
 ) -> Interview:
     """Record an interview (约谈); it fulfils the task it was held for."""
-    if not _is_police(by):
+    if not by.works_police_side:
         raise PermissionDenied(_("Only the police hold interviews."))
     if not attendee.strip() or not summary.strip():
         raise ValidationError(_("Name the attendee and summarise the interview."))
@@ -609,7 +606,7 @@ def sanction_issue(
     *, venue: Venue, by: User, kind: str, reason: str, inspection: Inspection | None = None,
     request: HttpRequest | None = None,
 ) -> Sanction:
-    if not _is_police(by):
+    if not by.works_police_side:
         raise PermissionDenied(_("Only the police issue warnings and exposures."))
     if kind not in Sanction.Kind.values or not reason.strip():
         raise ValidationError(_("Choose warning or exposure and give a reason."))

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import require
+from accounts.roles import Department
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, xlsx_sheets_response
@@ -36,17 +38,6 @@ from .forms import (
     SubmitForm,
 )
 from .models import Checklist, Inspection, InterviewTask, ItemResult
-
-
-def _inspector_only(request: HttpRequest) -> None:
-    u = request.user
-    if not (u.is_police or u.is_partner or u.is_system_admin):
-        raise Http404
-
-
-def _police_only(request: HttpRequest) -> None:
-    if not (request.user.is_police or request.user.is_system_admin):
-        raise Http404
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -83,7 +74,7 @@ def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services
 
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
-    _inspector_only(request)
+    require(request.user, "may_inspect")
     area = area_from_request(request)
     qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
     planned = qs.planned().order_by("planned_for", "id")
@@ -100,7 +91,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def month(request: HttpRequest) -> HttpResponse:
-    _inspector_only(request)
+    require(request.user, "may_inspect")
     today = timezone.localdate()
     y = parse_int(request.GET.get("y", str(today.year)), lo=YEAR_MIN, hi=YEAR_MAX)
     m = parse_int(request.GET.get("m", str(today.month)), lo=1, hi=12)
@@ -117,7 +108,7 @@ def month(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_new(request: HttpRequest) -> HttpResponse:
-    _inspector_only(request)
+    require(request.user, "may_inspect")
     form = PlanForm(request.POST or None, user=request.user, initial={"venue": request.GET.get("venue")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -140,14 +131,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "results": inspection.results.select_related("item"),
         "findings": inspection.findings.select_related("order"),
         "order_form": OrderForm(),
-        "can_act": request.user.is_police or request.user.is_partner or request.user.is_system_admin,
+        "can_act": request.user.may_inspect,
     })
 
 
 @login_required
 def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The phone form: record a planned inspection, or one on the spot (?venue=<id>)."""
-    _inspector_only(request)
+    require(request.user, "may_inspect")
     inspection = None
     if pk is not None:
         inspection = selectors.inspection_get_for_user(request.user, pk)
@@ -162,7 +153,7 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = RecordForm(request.POST or None, user=request.user, initial={
         "type": inspection.type if inspection else Inspection.Type.SURPRISE, "departments": departments_initial,
     })
-    dept = (request.POST.getlist("departments") or departments_initial or ["narcotics"])[0]
+    dept = (request.POST.getlist("departments") or departments_initial or [Department.NARCOTICS])[0]
     checklist = selectors.current_checklists().get(dept)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -193,7 +184,7 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def disclose(request: HttpRequest, pk: int) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     inspection = selectors.inspection_get_for_user(request.user, pk)
     try:
         services.inspection_disclose(inspection=inspection, by=request.user, request=request)
@@ -244,7 +235,7 @@ def finding_address(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, venue_pk)
-    if not (request.user.is_manager or request.user.is_system_admin):
+    if not (request.user.manages(venue) or request.user.is_system_admin):
         raise PermissionDenied
     checklist = selectors.current_checklists().get(Checklist.Kind.SELF)
     today = timezone.localdate()
@@ -269,8 +260,7 @@ def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    if request.user.is_association:
-        raise Http404
+    require(request.user, "sees_orders")
     columns = selectors.board_for_user(request.user, area=area_from_request(request),
                                        mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
     return render(request, "inspections/board.html", {"columns": columns, "today": timezone.localdate(),
@@ -293,7 +283,7 @@ def order_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def order(request: HttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get_for_user(request.user, pk)
     user = request.user
-    is_officer = user.is_police or user.is_system_admin or (user.is_partner and o.finding.inspection_id)
+    is_officer = user.works_police_side or (user.is_partner and o.finding.inspection_id)
     return render(request, "inspections/order.html", {
         "order": o, "events": o.events.select_related("actor").prefetch_related("photos"),
         "is_officer": is_officer, "is_venue": user.is_manager,
@@ -352,7 +342,7 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     return render(request, "inspections/tasks.html", {
         "tasks": selectors.tasks_for_user(request.user).filter(
             area_scope(request.user, area_from_request(request), "venue__"), status=InterviewTask.Status.OPEN),
@@ -363,7 +353,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def interview_new(request: HttpRequest) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     task = None
     if request.GET.get("task") or request.POST.get("task"):
         task = get_object_or_404(selectors.tasks_for_user(request.user),
@@ -392,7 +382,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     iv = get_object_or_404(selectors.interviews_for_user(request.user), pk=pk)
     return render(request, "inspections/interview.html", {"interview": iv})
 
@@ -400,7 +390,7 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sanction(request: HttpRequest, venue_pk: int) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     venue = venue_get_for_user(request.user, venue_pk)
     form = SanctionForm(request.POST)
     if form.is_valid():
@@ -439,7 +429,7 @@ def _audit_export(request: HttpRequest, what: str, rows: int) -> None:
 
 @login_required
 def plan_export(request: HttpRequest) -> HttpResponse:
-    _inspector_only(request)
+    require(request.user, "may_inspect")
     area = area_from_request(request)
     qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
     planned = qs.planned().order_by("planned_for", "id")
@@ -472,8 +462,7 @@ def plan_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board_export(request: HttpRequest) -> HttpResponse:
-    if request.user.is_association or request.user.is_manager:  # an officer's list, not the venue's
-        raise Http404
+    require(request.user, "may_inspect")  # an officer's list, not the venue's
     columns = selectors.board_for_user(request.user, area=area_from_request(request),
                                        mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
     orders = sorted((o for col in columns.values() for o in col), key=lambda o: (o.deadline, o.pk))
@@ -491,7 +480,7 @@ def board_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tasks_export(request: HttpRequest) -> HttpResponse:
-    _police_only(request)
+    require(request.user, "works_police_side")
     scope = area_scope(request.user, area_from_request(request), "venue__")
     tasks = selectors.tasks_for_user(request.user).filter(scope, status=InterviewTask.Status.OPEN)
     interviews = selectors.interviews_for_user(request.user).filter(scope).select_related("venue__station")

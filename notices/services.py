@@ -6,6 +6,8 @@ from django.core.mail import EmailMessage, get_connection, send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from .models import Notice
 
 
@@ -31,7 +33,6 @@ def notices_send(*, specs: list[NoticeSpec], email: bool = True) -> int:
     """
     if not specs:
         return 0
-    from accounts.models import User
 
     users = {s.user_id for s in specs}
     keys = {s.dedupe_key for s in specs}

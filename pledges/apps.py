@@ -15,7 +15,7 @@ class PledgesConfig(AppConfig):
         from .models import Pledge
 
         register_kind("pledge_missing", _("Pledges missing past the grace period"), "pledges/alert_evidence.html")
-        ui.nav(_("Pledges"), "pledges:coverage", lambda u: u.is_police or u.is_association or u.is_system_admin,
+        ui.nav(_("Pledges"), "pledges:coverage", lambda u: u.sees_coverage,
                order=40)
         ui.venue_panel("pledges/panel_venue.html", selectors.venue_panel_context, order=12)
         ui.venue_todo("pledges/todo.html", selectors.todo_context, order=30)

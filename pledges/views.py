@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.capabilities import require
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number
@@ -31,15 +32,10 @@ from .services import pledge_sign, pledge_template_publish, template_current
 PAGE_SIZE = 25
 
 
-def _officer_or_association(request: HttpRequest) -> None:
-    u = request.user
-    if not (u.is_police or u.is_association or u.is_system_admin):
-        raise Http404
-
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
-    _officer_or_association(request)
+    require(request.user, "sees_coverage")
     venues = coverage_for_user(request.user)
     missing = employees_without_pledge_for_user(request.user)
     # Two lists on one page, each with its own page number.
@@ -54,7 +50,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def coverage_export(request: HttpRequest, what: str) -> HttpResponse:
-    _officer_or_association(request)
+    require(request.user, "sees_coverage")
     if what == "venues":
         rows = [(v.name, v.station.name, _("yes") if v.venue_pledge_ok else _("no"), v.staff_count, v.covered_count)
                 for v in coverage_for_user(request.user)]
@@ -105,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def templates(request: HttpRequest) -> HttpResponse:
-    _officer_or_association(request)
+    require(request.user, "sees_coverage")
     user = request.user
     can_publish = user.may_publish_shared_texts
     form = PublishForm(request.POST or None)

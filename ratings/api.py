@@ -1,10 +1,12 @@
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.capabilities import may
 from accounts.models import Jurisdiction
 from daodao.params import parse_id
 
@@ -25,7 +27,7 @@ class DeductionSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Deduction) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or not selectors.is_police(request.user):
+        if request is None or not may(request.user, "works_police_side"):
             data["source_type"] = data["source_id"] = None
             data["description"] = venue_text(instance)
         return data
@@ -90,7 +92,7 @@ class DueViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> Any:
         user = self.request.user
-        if not selectors.is_police(user):
+        if not may(user, "works_police_side"):
             return Standing.objects.none()
         station = None
         sid = parse_id(self.request.query_params.get("station"))
@@ -99,7 +101,6 @@ class DueViewSet(viewsets.GenericViewSet):
         return selectors.due_list(user, station=station)
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        from django.utils import timezone
 
         page = self.paginate_queryset(self.get_queryset())
         ser = self.get_serializer(page, many=True, context={"today": timezone.localdate(), "request": request})

@@ -1,6 +1,6 @@
-"""Demo ratings. DEMO DATA: until the pledge, training and inspection apps register their
-sources, the spread of tiers and colours comes from manual adjustments (reasons start with
-"【演示数据】") plus any sign-in alerts an officer confirmed. Idempotent: skips when any
+"""Demo ratings. The real records of the other apps' demos deduct through ``ratings.facts``;
+to show every tier and colour, labelled manual adjustments (reasons start with
+"【演示数据】") are added on top. Idempotent: skips when any
 manual adjustment exists. Closes the previous quarter so history and plaques exist."""
 
 from datetime import timedelta

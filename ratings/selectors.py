@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import may
 from daodao.ui import WorkItem, WorkLine
 from venues.models import Venue
 from venues.scoping import area_scope, venue_scope
 
-from . import sources
 from .models import (
     Colour,
     Deduction,
@@ -26,13 +26,8 @@ from .models import (
     Tier,
     UndercoverVisit,
 )
-from .periods import quarter_label
-from .rules import RULE_LABELS
+from .periods import quarter_label, quarter_of
 from .wording import deduction_lines
-
-
-def is_police(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_police or user.is_system_admin))
 
 
 def ratings_for_user(user: Any) -> QuerySet[Rating]:
@@ -72,7 +67,7 @@ def venue_panel_context(request: Any, venue: Venue) -> dict[str, Any] | None:
     user = request.user
     ratings = list(Rating.objects.filter(venue=venue).order_by("-period_start")[:8])
     current = ratings[0] if ratings else None
-    police = is_police(user)
+    police = may(user, "works_police_side")
     deductions = deduction_lines(Deduction.objects.filter(rating=current), police=police) if current else []
     standing = Standing.objects.filter(venue=venue).first()
     grades = list(MonthlyGrade.objects.filter(venue=venue).order_by("-month")[:6])
@@ -96,7 +91,8 @@ def dashboard_context(request: Any) -> dict[str, Any] | None:
     colours = {r["colour"]: r["n"] for r in qs.values("colour").annotate(n=Count("pk"))}
     if not tiers:
         return None
-    overdue = qs.filter(next_due_on__lt=timezone.localdate()).count() if is_police(request.user) else None
+    police = may(request.user, "works_police_side")
+    overdue = qs.filter(next_due_on__lt=timezone.localdate()).count() if police else None
     return {
         "tiers": [(v, label, tiers.get(v, 0)) for v, label in reversed(Tier.choices)],
         "colours": [(v, label, colours.get(v, 0)) for v, label in Colour.choices],
@@ -127,16 +123,10 @@ def due_list(user: Any, *, station: Any = None, officer: Any = None, area: Any =
     return qs.order_by("next_due_on", "tier", "score", "venue__name")
 
 
-def rule_sources() -> dict[str, bool]:
-    return {code: code in sources.SOURCES for code in RULE_LABELS}
-
-
 def plaque_status(rating: Rating) -> str:
     """"current" (the venue's latest closed period, still within the following period),
     "superseded" (a newer closed rating exists) or "expired"."""
-    from datetime import timedelta
 
-    from .periods import quarter_of
 
     newest = Rating.objects.filter(venue_id=rating.venue_id, is_final=True).order_by("-period_start").first()
     if newest is None or newest.pk != rating.pk:
@@ -151,7 +141,7 @@ def work_lines(request: Any, area: Any) -> list[WorkLine]:
     """Venues whose tier makes an inspection due this week (overdue included), counted by
     tier: one grouped count and one query for the first few venues."""
     user = request.user
-    if not is_police(user):
+    if not may(user, "works_police_side"):
         return []
     qs = due_list(user, area=area, within=DUE_WEEK_DAYS)
     by_tier = {r["tier"]: r["n"] for r in qs.order_by().values("tier").annotate(n=Count("pk"))}

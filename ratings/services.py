@@ -9,16 +9,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction
+from alerts.models import Alert
+from alerts.services import AlertSpec, alerts_raise
 from audit.services import audit_record
 from daodao.joblock import advisory_xact_lock
+from inspections.services import inspection_plan
+from notices.services import NoticeSpec, notices_email_pending, notices_send
 from venues.models import Venue
 
-from . import sources
+from . import facts as ratings_facts
 from .models import Deduction, ManualAdjustment, MonthlyGrade, Rating, Rule, RuleSet, Standing, Tier, UndercoverVisit
 from .periods import month_of, quarter_label, quarter_of
 from .rules import DEFAULT_RULES
@@ -97,7 +101,6 @@ def _latest_rule_sets() -> dict[str, RuleSet]:
     pairs = list(newest)
     if not pairs:
         return {}
-    from django.db.models import Q
 
     q = Q()
     for j, v in pairs:
@@ -184,19 +187,21 @@ class Result:
 
 
 def ratings_compute(*, venue_ids: list[int], start: date, end: date,
-                    rule_sets: dict[int, RuleSet] | None = None) -> dict[int, Result]:
+                    rule_sets: dict[int, RuleSet] | None = None,
+                    facts: ratings_facts.FactReader = ratings_facts.facts_for) -> dict[int, Result]:
     """Score ``venue_ids`` over ``start..end`` (pure read: writes nothing).
 
-    One call per registered rule source for all venues; caps apply per rule in date order,
-    so the same facts and rule set always give the same lines and score.
+    ``facts(rule_code, venue_ids, start, end)`` is called once per rule for all venues (the
+    real records by default; tests pass facts in). Caps apply per rule in date order, so
+    the same facts and rule set always give the same lines and score.
     """
     rule_sets = rule_sets if rule_sets is not None else rule_sets_for_venues(venue_ids)
     ids = [v for v in venue_ids if v in rule_sets]
     codes = sorted({r.code for rs in {id(x): x for x in rule_sets.values()}.values() for r in rs.rules.all()})
-    by_code: dict[str, dict[int, list[sources.Fact]]] = {}
+    by_code: dict[str, dict[int, list[ratings_facts.Fact]]] = {}
     for code in codes:
-        grouped: dict[int, list[sources.Fact]] = {}
-        for fact in sources.facts_for(code, ids, start, end):
+        grouped: dict[int, list[ratings_facts.Fact]] = {}
+        for fact in facts(code, ids, start, end):
             grouped.setdefault(fact.venue_id, []).append(fact)
         by_code[code] = grouped
     results = {}
@@ -299,7 +304,6 @@ def ratings_close_period(*, start: date, end: date) -> int:
     Idempotent: frozen ratings are left alone and notices are keyed per rating.
     Returns how many ratings this run froze.
     """
-    from notices.services import NoticeSpec, notices_email_pending, notices_send
 
     with transaction.atomic():
         if not advisory_xact_lock("ratings.close_periods"):
@@ -397,8 +401,6 @@ def standings_refresh(*, today: date | None = None, venue_ids: list[int] | None 
 
 
 def _standings_refresh(*, today: date | None, venue_ids: list[int] | None) -> dict[str, int]:
-    from alerts.models import Alert
-    from alerts.services import AlertSpec, alerts_raise
 
     today = today or timezone.localdate()
     start, end = quarter_of(today)
@@ -413,8 +415,8 @@ def _standings_refresh(*, today: date | None, venue_ids: list[int] | None) -> di
     # venues get one on top of their weekly inspections.
     drawn = [v for v, r in ratings.items() if r.tier in (Tier.FIVE, Tier.NONE)]
     undercover = undercover_schedule(start=start, end=end, venue_ids=drawn, today=today)
-    last = sources.last_inspections(ids)
-    last_uc = sources.last_inspections(ids, undercover=True)
+    last = ratings_facts.last_inspections(ids)
+    last_uc = ratings_facts.last_inspections(ids, undercover=True)
     now = timezone.now()
     rows, behind = [], []
     for vid, r in ratings.items():
@@ -439,6 +441,20 @@ def _standings_refresh(*, today: date | None, venue_ids: list[int] | None) -> di
     return {"ratings_changed": changed, "standings": len(rows), "alerts_created": result.created}
 
 
+def due_inspections_plan(*, standings: list[Standing], assignee: Any, by: Any) -> list[Any]:
+    """Plan the next inspection of each venue on the due list, all or none.
+
+    The tier decides the kind: five-star and non-star venues get an undercover visit (the
+    schedule's rule, see ``undercover_schedule``), the others a routine inspection, on the
+    day it is due (today if that has passed). Planned inspections are police-only.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        return [inspection_plan(venue=st.venue, by=by, planned_for=max(st.next_due_on, today), assignee=assignee,
+                                type="undercover" if st.tier in (Tier.FIVE, Tier.NONE) else "routine")
+                for st in standings]
+
+
 def standings_refresh_venue(*, venue_id: int) -> None:
     """Bring one venue's standing up to date at once (after an officer's adjustment)."""
     standings_refresh(venue_ids=[venue_id])
@@ -449,7 +465,7 @@ def standings_refresh_venue(*, venue_id: int) -> None:
 def adjustment_create(*, by: Any, venue: Venue, occurred_on: date, points: Decimal, reason: str,
                       request: Any = None) -> ManualAdjustment:
     """An officer's manual deduction (points > 0) or bonus (points < 0); reason required, audited."""
-    if not (by.is_system_admin or (by.is_police and by.can_manage_venues)):
+    if not by.works_police_side:
         raise PermissionDenied(_("Only police officers may add a manual deduction or bonus."))
     reason = (reason or "").strip()
     if not reason:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import may
 from accounts.models import Jurisdiction, User
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -22,7 +23,8 @@ from daodao.qrcode import qr_svg
 from venues.models import Venue
 from venues.selectors import area_from_request, stations_for_user, venue_get_for_user
 
-from . import selectors, services, sources
+from . import selectors, services
+from .facts import FACTS
 from .forms import AdjustmentForm, RuleSetForm
 from .models import Rating, RuleSet, Tier
 from .periods import quarter_label, quarter_of
@@ -64,7 +66,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     rule_rows = []
     if current:
         for r in current.rules.all():
-            rule_rows.append({"rule": r, "has_source": r.code in sources.SOURCES})
+            rule_rows.append({"rule": r, "has_source": r.code in FACTS})
     versions = RuleSet.objects.filter(jurisdiction=current.jurisdiction).select_related("created_by")[:10] \
         if current else []
     return render(request, "ratings/rules.html", {
@@ -96,29 +98,24 @@ def _due_filters(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def due(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not selectors.is_police(user):
+    if not may(user, "works_police_side"):
         raise Http404
     f = _due_filters(request)
     qs, station, officer, within, tier = f["qs"], f["station"], f["officer"], f["within"], f["tier"]
     stations, officers = f["stations"], f["officers"]
-    creator = sources.plan_creator()
     if request.method == "POST":
-        if creator is None or not user.can_manage_venues:
+        if not user.can_manage_venues:
             raise PermissionDenied
         ids = [i for i in map(parse_id, request.POST.getlist("venue")) if i is not None]
-        picked = list(qs.filter(venue_id__in=ids))
-        assignee = officer or user
-        for st in picked:
-            kind = "undercover" if st.tier in (Tier.FIVE, Tier.NONE) else "routine"
-            creator(venue=st.venue, due_on=max(st.next_due_on, timezone.localdate()), inspection_type=kind,
-                    assignee=assignee, by=user)
-        messages.success(request, _("%(n)s inspections planned.") % {"n": len(picked)})
+        planned = services.due_inspections_plan(standings=list(qs.filter(venue_id__in=ids)),
+                                                assignee=officer or user, by=user)
+        messages.success(request, _("%(n)s inspections planned.") % {"n": len(planned)})
         return redirect(request.get_full_path())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     return render(request, "ratings/due.html", {
         "page": page, "stations": stations, "station": station, "officers": officers, "officer": officer,
-        "today": today, "soon": today + timedelta(days=7), "can_plan": creator is not None and user.can_manage_venues,
+        "today": today, "soon": today + timedelta(days=7), "can_plan": user.can_manage_venues,
         "query": request.GET.urlencode(), "tiers": Tier.choices, "within": within, "tier": tier,
         "area": request.GET.get("area", ""),
     })
@@ -128,7 +125,7 @@ def due(request: HttpRequest) -> HttpResponse:
 def due_export(request: HttpRequest) -> HttpResponse:
     """The due list as filtered on the page, same scope, audited."""
     user = request.user
-    if not selectors.is_police(user):
+    if not may(user, "works_police_side"):
         raise Http404
     f = _due_filters(request)
     qs = f["qs"]
@@ -155,7 +152,7 @@ def due_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
-    if not (selectors.is_police(request.user) and request.user.can_manage_venues):
+    if not may(request.user, "works_police_side"):
         raise PermissionDenied
     form = AdjustmentForm(request.POST)
     if form.is_valid():

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import may
 from venues.scoping import NOTHING
 
 
@@ -12,15 +13,11 @@ class ImmutableError(Exception):
     pass
 
 
-def may_read_reports(user: Any) -> bool:
-    """Reports carry alert figures, so they are for the police (and administrators) only."""
-    return bool(user.is_authenticated and (user.is_police or user.is_system_admin))
-
 
 class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
     def visible_to(self, user: Any) -> "MonthlyReportQuerySet":
         """Reports of the user's node and the nodes below it, like every other read."""
-        if user is None or not may_read_reports(user) or not user.is_active:
+        if not may(user, "works_police_side"):
             return self.filter(NOTHING)
         if user.is_system_admin:
             return self

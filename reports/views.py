@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import may
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, xlsx_sheets_response
@@ -17,12 +18,12 @@ from ratings.models import Colour, Tier
 from ratings.rules import RULE_LABELS
 
 from . import selectors
-from .models import MonthlyReport, may_read_reports
+from .models import MonthlyReport
 from .services import monthly_report_build
 
 
 def _police_only(request: HttpRequest) -> None:
-    if not may_read_reports(request.user):
+    if not may(request.user, "works_police_side"):
         raise Http404
 
 

@@ -8,7 +8,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from daodao.api import as_drf_error
 from daodao.clientip import client_ip
 
 from .identify import SignInRefused
@@ -93,7 +92,5 @@ class SignInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             if exc.code == "rate_limited":
                 raise Throttled(detail=exc.messages[0]) from None
             return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
-        except Exception as exc:
-            raise as_drf_error(exc) from exc
         return Response(signin_payload(result.signin),
                         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

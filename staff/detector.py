@@ -56,6 +56,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from alerts.services import AlertSpec, alerts_raise
+from venues.models import Venue
+
+from .models import Employment, VenueDay
+
 KIND_SIGNIN = "signin_count"
 KIND_HEADCOUNT = "signin_headcount"
 
@@ -387,9 +392,7 @@ def detect(series: dict[int, VenueSeries], registered: dict[int, dict[date, int]
 def load_series(*, on: date, params: Params) -> tuple[dict[int, VenueSeries], dict[int, dict[date, int]]]:
     """Every operating venue's rollup window (one query) and registered headcount per day
     from the employments' hiring and leaving dates (one query)."""
-    from venues.models import Venue
 
-    from .models import Employment, VenueDay
 
     since = on - timedelta(days=params.window_days)
     series: dict[int, VenueSeries] = defaultdict(VenueSeries)
@@ -433,8 +436,6 @@ def detect_signin_anomalies(*, on: date | None = None, days: int = 1, params: Pa
     2. Detect for each date, oldest first; a venue flagged on several dates keeps the latest.
     3. Raise one alert per venue and kind through alerts_raise (set-based upsert, idempotent).
     """
-    from alerts.services import AlertSpec, alerts_raise
-    from venues.models import Venue
 
     p = params or Params()
     on = on or timezone.localdate() - timedelta(days=1)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from venues.models import Venue
 
 from .charts import bar_chart
+from .models import Employment, SignIn
 from .selectors import signins_today_in_scope, venue_days_series, venue_headcount
-from .services import may_write_employees
 
 
 def venue_panel(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
@@ -18,7 +18,7 @@ def venue_panel(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
     return {
         "venue": venue, "today": next((p["n"] for p in series if p["day"] == today), 0),
         "headcount": venue_headcount(venue), "chart": bar_chart(series, height=120),
-        "can_write": may_write_employees(request.user, venue),
+        "can_write": request.user.may_write_employees(venue),
     }
 
 
@@ -33,7 +33,6 @@ def todo_absent(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
     registered these numbers and calls them anyway; the page shows them masked)."""
     if venue.status != Venue.Status.OPERATING:
         return None
-    from .models import Employment, SignIn
 
     today = timezone.localdate()
     staff = list(Employment.objects.current().filter(venue=venue).select_related("person")

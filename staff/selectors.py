@@ -59,7 +59,7 @@ def person_history_for_user(user: Any, person: Person) -> QuerySet[Employment]:
     """The person's employments. Police see every venue (movements between venues solve
     cases); everyone else only the employments in their own scope."""
     qs = Employment.objects.filter(person=person).select_related("venue__station")
-    if user.is_police or user.is_system_admin:
+    if user.works_police_side:
         return qs
     return qs.visible_to(user)
 

@@ -46,7 +46,6 @@ from .services import (
     employees_import,
     employment_activate,
     employment_end,
-    may_write_employees,
     signin_correct,
     signin_record,
     transfer_confirm,
@@ -127,15 +126,15 @@ def employee_list(request: HttpRequest) -> HttpResponse:
         "rows": rows, "page": page, "q": q, "query": query.urlencode(), "venues": venues,
         "status": request.GET.get("status", "current"), "venue_filter": request.GET.get("venue", ""),
         "statuses": Employment.Status.choices, "search_limit": SEARCH_LIMIT,
-        "can_export": not request.user.is_partner,
+        "can_export": request.user.sees_staff_ids,
         # Partner departments (fire, culture) see no ID numbers at all, not even masked.
-        "hide_ids": request.user.is_partner,
+        "hide_ids": not request.user.sees_staff_ids,
     })
 
 
 @login_required
 def employee_export(request: HttpRequest) -> HttpResponse:
-    if request.user.is_partner:
+    if not request.user.sees_staff_ids:
         raise PermissionDenied
     qs = _list_queryset(request)
     audit_record(action="export", request=request,
@@ -153,10 +152,10 @@ def employee_export(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) -> dict[str, Any]:
-    can_write = may_write_employees(request.user, employment.venue)
+    can_write = request.user.may_write_employees(employment.venue)
     return {
         "e": employment, "person": employment.person, "can_write": can_write,
-        "can_reveal": request.user.can_reveal_id_numbers, "hide_ids": request.user.is_partner,
+        "can_reveal": request.user.can_reveal_id_numbers, "hide_ids": not request.user.sees_staff_ids,
         "history": person_history_for_user(request.user, employment.person),
         "signins": recent_signins_for(employment), "corrections": corrections_for(employment),
         "activate_form": ReasonForm(), "end_form": EndForm(), "correction_form": CorrectionForm(),
@@ -165,7 +164,7 @@ def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) 
         # This registration waits for the previous venue (police see which one).
         "transfers_in": list(Transfer.objects.open().filter(to_employment=employment)
                              .select_related("from_employment__venue")),
-        "transfer_days": transfer_confirm_days(), "is_police": request.user.is_police or request.user.is_system_admin,
+        "transfer_days": transfer_confirm_days(), "is_police": request.user.works_police_side,
         **extra,
     }
 
@@ -191,7 +190,7 @@ def employee_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_venue(request: HttpRequest, venue_pk: int) -> Venue:
     venue = venue_get_for_user(request.user, venue_pk)
-    if not may_write_employees(request.user, venue):
+    if not request.user.may_write_employees(venue):
         raise PermissionDenied
     return venue
 
@@ -232,7 +231,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 @login_required
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employment = employment_get_for_user(request.user, pk)
-    if not may_write_employees(request.user, employment.venue):
+    if not request.user.may_write_employees(employment.venue):
         raise PermissionDenied
     initial = {"name": employment.person.name, "position": employment.position}
     form = EmployeeForm(request.POST or None, request.FILES or None, initial=initial, editing=True,
@@ -279,7 +278,7 @@ def employee_import(request: HttpRequest, venue_pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, form_class: Any, action: Any, done: str) -> HttpResponse:
     employment = employment_get_for_user(request.user, pk)
-    if not may_write_employees(request.user, employment.venue):
+    if not request.user.may_write_employees(employment.venue):
         raise PermissionDenied
     form = form_class(request.POST)
     if form.is_valid():
@@ -301,7 +300,7 @@ def _transfer_act(request: HttpRequest, pk: int, transfer_pk: int, action: Any, 
     """Transfers are settled from the previous employment's page, reached through its scope."""
     employment = employment_get_for_user(request.user, pk)
     transfer = get_object_or_404(Transfer.objects.open(), pk=transfer_pk, from_employment=employment)
-    if not may_write_employees(request.user, employment.venue):
+    if not request.user.may_write_employees(employment.venue):
         raise PermissionDenied
     try:
         action(transfer)
@@ -357,7 +356,7 @@ def employee_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, venue_pk)
-    can_write = may_write_employees(request.user, venue)
+    can_write = request.user.may_write_employees(venue)
     form = CloseDayForm(request.POST or None)
     if request.method == "POST":
         if not can_write:
@@ -385,7 +384,7 @@ def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
 def venue_reopen(request: HttpRequest, venue_pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, venue_pk)
     form = CloseDayForm({"day": request.POST.get("day"), "reason": "-"})
-    if not may_write_employees(request.user, venue):
+    if not request.user.may_write_employees(venue):
         raise PermissionDenied
     if form.is_valid():
         venue_day_reopen(venue=venue, day=form.cleaned_data["day"], by=request.user, request=request)

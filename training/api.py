@@ -9,7 +9,6 @@ the session or API token. Grading is the server's alone: the client sends option
 from typing import Any
 
 from django.core import signing
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import APIException, NotFound, Throttled
@@ -18,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from daodao.api import as_drf_error
 from daodao.clientip import client_ip
 from staff.identify import SignInRefused, employee_identify
 from staff.models import SignInRefusal
@@ -99,8 +97,6 @@ class AttemptStart(APIView):
                 attempt = attempt_start(**self._employee(request, d))
         except Paper.DoesNotExist:
             raise NotFound from None
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
         return Response(attempt_payload(attempt), status=status.HTTP_201_CREATED)
 
     def _employee(self, request: Request, d: dict[str, Any]) -> dict[str, Any]:
@@ -134,10 +130,7 @@ class AttemptAnswers(APIView):
         attempt = Attempt.objects.select_related("paper").filter(pk=pk).first() if ok else None
         if attempt is None:
             raise NotFound
-        try:
-            graded = attempt_submit(attempt=attempt, answers=body.validated_data["answers"])
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        graded = attempt_submit(attempt=attempt, answers=body.validated_data["answers"])
         a = graded.attempt
         return Response({
             "score": a.score, "passed": a.passed, "pass_mark": a.paper.pass_mark,

@@ -10,13 +10,16 @@ class TrainingConfig(AppConfig):
         from alerts.kinds import register_kind
         from daodao import ui
         from daodao.uploads import media_owner
+        from staff.services import register_activation_gate
 
         from . import selectors
         from .models import Course
+        from .services import onboarding_gate
 
         register_kind("working_before_training", _("Working before passing the anti-drug exam"),
                       "training/alert_evidence.html")
-        ui.nav(_("Training"), "training:reports", lambda u: u.is_police or u.is_association or u.is_system_admin,
+        register_activation_gate(onboarding_gate)
+        ui.nav(_("Training"), "training:reports", lambda u: u.sees_coverage,
                order=45)
         ui.venue_panel("training/panel_venue.html", selectors.venue_panel_context, order=14)
         ui.venue_todo("training/todo.html", selectors.todo_context, order=25)

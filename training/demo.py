@@ -12,6 +12,7 @@ from staff.models import Employment
 
 from .bank import BANK
 from .models import Attempt, AttemptAnswer, Audience, Course, Paper, Question
+from .services import training_check
 
 BLUEPRINT = {c: {"single": 3, "multiple": 1, "truefalse": 1} for c in ("drugs", "law", "spotting", "response")}
 PAPERS = [
@@ -84,6 +85,5 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
     Attempt.objects.create(paper=papers["manager"], user=manager, started_at=now - timedelta(days=40),
                            day=timezone.localdate() - timedelta(days=40), deadline_at=now, drawn=[],
                            submitted_at=now - timedelta(days=40), score=90, passed=True)
-    from .services import training_check
 
     return {"attempts": len(attempts), **training_check()}

@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from alerts.services import AlertSpec, alerts_raise
+from inspections.models import InterviewReason
+from inspections.services import interview_task_raise
 from notices.services import NoticeSpec, notices_send
 from staff.models import Employment, Person, SignIn
+from staff.services import employment_activate
 from venues.models import Venue
 
 from .models import Attempt, AttemptAnswer, Category, Paper, Question, QuestionType
@@ -203,8 +206,6 @@ def attempt_submit(*, attempt: Attempt, answers: dict[Any, Any]) -> Graded:
 
 
 def _activate_pending(person_id: int) -> None:
-    from staff.services import employment_activate
-
     for employment in Employment.objects.filter(person_id=person_id, status=Employment.Status.PENDING):
         employment_activate(employment=employment, by=None, reason="onboarding exam passed")
 
@@ -223,9 +224,6 @@ def _check(today: date) -> dict[str, int]:
     2. Managers who have not passed the prevention exam within MANAGER_GRACE_DAYS of
     getting their account: an interview task per venue (idempotent by source).
     3. Employees due for the yearly refresher: a notice to the managers, monthly."""
-    from inspections.models import InterviewReason
-    from inspections.services import interview_task_raise
-
     window = today - timedelta(days=14)
     working = (SignIn.objects.filter(day__gte=window, before_training=True,
                                      employment__status=Employment.Status.PENDING)
@@ -279,3 +277,10 @@ def _check(today: date) -> dict[str, int]:
 def person_has_passed_onboarding(person_id: int) -> bool:
     return Attempt.objects.filter(person_id=person_id, passed=True,
                                   paper__code__in=[Paper.Code.ONBOARDING, Paper.Code.REFRESHER]).exists()
+
+
+def onboarding_gate(person_id: int) -> None:
+    """Registered with ``staff.services.register_activation_gate``: nobody starts work
+    before passing the onboarding anti-drug exam."""
+    if not person_has_passed_onboarding(person_id):
+        raise ValidationError(_("The employee must pass the onboarding anti-drug exam before starting work."))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.capabilities import require
 from audit.services import audit_record
 from daodao.excel import read_table, xlsx_response
 from daodao.identifiers import mask_id_number
@@ -93,15 +94,10 @@ def manager_exam(request: HttpRequest) -> HttpResponse:
     return _exam_view(request, paper=paper, user=request.user, heading=paper.title, done_url=request.path)
 
 
-def _reports_allowed(request: HttpRequest) -> None:
-    u = request.user
-    if not (u.is_police or u.is_association or u.is_system_admin):
-        raise Http404
-
 
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
-    _reports_allowed(request)
+    require(request.user, "sees_coverage")
     venues = list(pass_rates_by_venue(request.user))
     for v in venues:
         v.rate = round(100 * v.passes / v.n_attempts) if v.n_attempts else 0
@@ -114,7 +110,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reports_export(request: HttpRequest, what: str) -> HttpResponse:
-    _reports_allowed(request)
+    require(request.user, "sees_coverage")
     if what == "venues":
         headers = [_("Venue"), _("Police station"), _("Attempts"), _("Passed"), _("Pass rate")]
         rows = [(v.name, v.station.name, v.n_attempts, v.passes, round(100 * v.passes / v.n_attempts))
@@ -134,7 +130,7 @@ def reports_export(request: HttpRequest, what: str) -> HttpResponse:
 
 @login_required
 def questions_upload(request: HttpRequest) -> HttpResponse:
-    _reports_allowed(request)
+    require(request.user, "sees_coverage")
     if not request.user.may_publish_shared_texts:
         raise PermissionDenied
     result = None

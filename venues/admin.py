@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.capabilities import may
 from daodao.admin import ScopedAdmin
 
 from .models import Venue
@@ -13,7 +14,7 @@ from .services import EDITABLE_FIELDS, venue_create, venue_update
 
 def _may_manage_in_admin(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and user.is_staff and (user.is_system_admin or user.is_association))
+    return may(user, "uses_admin_site")
 
 
 @admin.register(Venue)

@@ -1,13 +1,9 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
+from accounts.capabilities import api_permission
 from accounts.models import User
-from daodao.api import as_drf_error
 
 from .filters import VenueFilter
 from .models import Venue
@@ -42,13 +38,8 @@ class VenueSerializer(serializers.ModelSerializer):
         read_only_fields = ["signin_token", "created_at", "updated_at"]
 
 
-class CanManageVenues(permissions.BasePermission):
-    """Reads for everyone in scope; writes for roles that manage the registry (403 otherwise)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(request.user.can_manage_venues)
+# Reads for everyone in scope; writes for roles that manage the registry (403 otherwise).
+CanManageVenues = api_permission("can_manage_venues", safe_methods_open=True)
 
 
 class VenueViewSet(
@@ -67,20 +58,14 @@ class VenueViewSet(
     def perform_create(self, serializer: VenueSerializer) -> None:
         data = dict(serializer.validated_data)
         managers: list[User] = data.pop("managers", [])
-        try:
-            serializer.instance = venue_create(by=self.request.user, data=data, managers=managers,
-                                               request=self.request._request)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = venue_create(by=self.request.user, data=data, managers=managers,
+                                           request=self.request._request)
 
     def perform_update(self, serializer: VenueSerializer) -> None:
         data = dict(serializer.validated_data)
         managers = data.pop("managers", None)
-        try:
-            serializer.instance = venue_update(venue=serializer.instance, by=self.request.user, data=data,
-                                               managers=managers, request=self.request._request)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = venue_update(venue=serializer.instance, by=self.request.user, data=data,
+                                           managers=managers, request=self.request._request)
 
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction, User
+from daodao.errors import ExplainedNotFound
 from daodao.params import parse_id
 
 from .models import RetiredSigninToken, Venue
@@ -50,17 +51,12 @@ def venue_counts_for_user(user: Any) -> dict[str, Any]:
     }
 
 
-class PosterUnavailable(Http404):
+class PosterUnavailable(ExplainedNotFound):
     """A poster token that leads nowhere, with a sentence for the employee holding the phone.
 
     The site's 404 handler (``daodao.errors``) renders the message with ``status``. What it
     says names no venue: only someone holding a once-valid poster learns anything, and only
     that this poster no longer works."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def poster_unavailable(token: str) -> Http404:

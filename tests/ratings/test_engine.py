@@ -1,40 +1,58 @@
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from alerts.models import Alert
-from ratings import services, sources
+from ratings import facts as ratings_facts
+from ratings import services
+from ratings.facts import Fact
 from ratings.models import Deduction, MonthlyGrade, Rating, RuleSet, Standing, Tier, UndercoverVisit
 from ratings.periods import quarter_of
 from ratings.rules import DEFAULT_RULES
-from ratings.sources import Fact
 
 D = Decimal
 Q_START, Q_END = date(2026, 7, 1), date(2026, 9, 30)
 
 
+@pytest.fixture(autouse=True)
+def only_given_facts(monkeypatch: Any) -> None:
+    """The engine and its jobs see only the facts each test gives (the fixture's venues
+    have no pledges, so the real readers would add deductions of their own). The readers
+    themselves are tested against real records in test_facts.py."""
+    monkeypatch.setattr(ratings_facts, "FACTS", {})
+    monkeypatch.setattr(ratings_facts, "last_inspections", lambda ids, undercover=False: {})
+
+
+def given(code: str, facts: list[Fact], calls: list[Any] | None = None) -> ratings_facts.FactReader:
+    """A fact reader for ``ratings_compute(facts=...)``: ``facts`` for rule ``code``."""
+    def read(rule_code: str, venue_ids: list[int], start: date, end: date) -> list[Fact]:
+        if rule_code != code:
+            return []
+        if calls is not None:
+            calls.append((tuple(venue_ids), start, end))
+        return [f for f in facts if f.venue_id in venue_ids and start <= f.occurred_on <= end]
+    return read
+
+
 @contextmanager
 def fake_source(code: str, facts: list[Fact]):
+    """For the jobs, which read ``FACTS``: rule ``code`` reads ``facts`` inside the block."""
     calls: list[tuple[Any, ...]] = []
-    previous = sources.SOURCES.get(code)
 
     def fn(venue_ids: list[int], start: date, end: date) -> list[Fact]:
         calls.append((tuple(venue_ids), start, end))
         return [f for f in facts if f.venue_id in venue_ids]
 
-    sources.register_source(code, code, fn)
+    ratings_facts.FACTS[code] = fn
     try:
         yield calls
     finally:
-        sources.unregister_source(code)
-        if previous:
-            sources.SOURCES[code] = previous
+        ratings_facts.FACTS.pop(code, None)
 
 
 def facts(venue_id: int, n: int, day: date = date(2026, 8, 1), units: Any = 1) -> list[Fact]:
@@ -45,47 +63,14 @@ def facts(venue_id: int, n: int, day: date = date(2026, 8, 1), units: Any = 1) -
                                                      if c != "manual"])
 def test_each_default_rule_points_and_cap(venues: Any, code: str, points: Decimal, cap: Decimal | None) -> None:
     va = venues["a"]
-    with fake_source(code, facts(va.pk, 1)):
-        one = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END)[va.pk]
-    assert one.total == points
-    assert one.lines[0].rule_code == code and one.lines[0].source_id == "0"
-    with fake_source(code, facts(va.pk, 40)):
-        many = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END)[va.pk]
+    one = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END, facts=given(code, facts(va.pk, 1)))
+    assert one[va.pk].total == points
+    assert one[va.pk].lines[0].rule_code == code and one[va.pk].lines[0].source_id == "0"
+    many = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END,
+                                    facts=given(code, facts(va.pk, 40)))[va.pk]
     expected = min(points * 40, cap) if cap is not None else points * 40
     assert many.total == expected
     assert many.score == max(D(0), D(100) - expected)
-
-
-def test_manual_adjustments_deduct_and_bonus_with_reason_and_audit(venues: Any, users: Any) -> None:
-    from audit.models import AuditEvent
-
-    va = venues["a"]
-    services.adjustment_create(by=users["officer_a"], venue=va, occurred_on=date(2026, 8, 3), points=D(12),
-                               reason="unregistered staff found")
-    services.adjustment_create(by=users["officer_a"], venue=va, occurred_on=date(2026, 8, 4), points=D(-2),
-                               reason="reported a dealer")
-    res = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END)[va.pk]
-    assert res.score == D(90) and res.deducted == D(12)
-    assert AuditEvent.objects.filter(action="rating_adjustment").count() == 2
-    with pytest.raises(ValidationError):
-        services.adjustment_create(by=users["officer_a"], venue=va, occurred_on=date(2026, 8, 3), points=D(1),
-                                   reason="  ")
-    with pytest.raises(PermissionDenied):
-        services.adjustment_create(by=users["manager_a"], venue=va, occurred_on=date(2026, 8, 3), points=D(1),
-                                   reason="x")
-
-
-def test_confirmed_signin_alerts_count_dismissed_do_not(venues: Any) -> None:
-    va = venues["a"]
-    for i, status in enumerate(["handled", "closed", "dismissed", "open"]):
-        a = Alert.objects.create(venue=va, kind=f"signin_test{i}", severity=2, status=status, title=f"t{i}",
-                                 dismiss_reason=("false alarm" if status == "dismissed" else ""),
-                                 last_raised_at=timezone.now())
-        raised = datetime(2026, 8, 2, 0, 30, tzinfo=timezone.get_current_timezone())
-        Alert.objects.filter(pk=a.pk).update(first_raised_at=raised)
-    res = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END)[va.pk]
-    assert [line.rule_code for line in res.lines] == ["signin_anomaly_confirmed"] * 2
-    assert res.total == D(6)
 
 
 @pytest.mark.parametrize(("deducted", "score", "tier"), [
@@ -95,8 +80,8 @@ def test_confirmed_signin_alerts_count_dismissed_do_not(venues: Any) -> None:
 ])
 def test_band_edges_and_clamping(venues: Any, deducted: Decimal, score: Decimal, tier: int) -> None:
     va = venues["a"]
-    with fake_source("manual", [Fact(va.pk, date(2026, 8, 1), deducted, "fake", "1", "x")] if deducted else []):
-        res = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END)[va.pk]
+    data = [Fact(va.pk, date(2026, 8, 1), deducted, "fake", "1", "x")] if deducted else []
+    res = services.ratings_compute(venue_ids=[va.pk], start=Q_START, end=Q_END, facts=given("manual", data))[va.pk]
     assert res.score == score
     assert res.tier == tier
 
@@ -104,8 +89,8 @@ def test_band_edges_and_clamping(venues: Any, deducted: Decimal, score: Decimal,
 def test_one_source_call_for_all_venues_and_dates_outside_ignored(venues: Any) -> None:
     ids = [v.pk for v in venues.values()]
     data = facts(venues["a"].pk, 2) + facts(venues["b"].pk, 1) + facts(venues["a2"].pk, 1, day=date(2026, 6, 30))
-    with fake_source("finding_high", data) as calls:
-        res = services.ratings_compute(venue_ids=ids, start=Q_START, end=Q_END)
+    calls: list[Any] = []
+    res = services.ratings_compute(venue_ids=ids, start=Q_START, end=Q_END, facts=given("finding_high", data, calls))
     assert len(calls) == 1
     assert res[venues["a"].pk].total == D(12) and res[venues["b"].pk].total == D(6)
     assert res[venues["a2"].pk].total == 0
@@ -212,17 +197,17 @@ def test_standings_job_schedule_alerts_idempotent_and_set_based(venues: Any, dja
     today = date(2026, 8, 20)
     va, va2, vb = venues["a"], venues["a2"], venues["b"]
     history = {va.pk: date(2026, 8, 1), va2.pk: date(2026, 7, 1)}
-    sources.register_inspection_history(lambda ids: {k: v for k, v in history.items() if k in ids})
-    try:
-        with fake_source("finding_high", facts(va2.pk, 4)):  # a2 -> 76: three-star, due every 14 days
-            # 46: the job's and the period's transactions (savepoints here) and their two advisory locks.
-            with django_assert_max_num_queries(46):
-                out = services.standings_refresh(today=today)
-            assert out["alerts_created"] == 1
-            again = services.standings_refresh(today=today)
-            assert again["alerts_created"] == 0 and again["ratings_changed"] == 0
-    finally:
-        sources.unregister_inspection_history()
+    def last(ids: list[int], undercover: bool = False) -> dict[int, date]:
+        return {} if undercover else {k: history[k] for k in ids if k in history}
+
+    monkeypatch.setattr(ratings_facts, "last_inspections", last)
+    with fake_source("finding_high", facts(va2.pk, 4)):  # a2 -> 76: three-star, due every 14 days
+        # 46: the job's and the period's transactions (savepoints here) and their two advisory locks.
+        with django_assert_max_num_queries(46):
+            out = services.standings_refresh(today=today)
+        assert out["alerts_created"] == 1
+        again = services.standings_refresh(today=today)
+        assert again["alerts_created"] == 0 and again["ratings_changed"] == 0
     st = {s.venue_id: s for s in Standing.objects.all()}
     assert st[va2.pk].tier == Tier.THREE and st[va2.pk].next_due_on == date(2026, 7, 15)
     assert st[va.pk].tier == Tier.FIVE

@@ -14,7 +14,8 @@ from django.db import connection, connections
 
 from daodao.joblock import _key
 from notices.models import Notice
-from ratings import services, sources
+from ratings import facts as ratings_facts
+from ratings import services
 from ratings.models import Rating, RuleSet
 from ratings.periods import quarter_of
 
@@ -77,6 +78,12 @@ def test_close_periods_is_a_no_op_while_another_run_holds_the_job(venues: Any, u
     assert services.ratings_close_period(start=START, end=END) == 3
 
 
+@pytest.fixture(autouse=True)
+def _facts_restored(monkeypatch: Any) -> None:
+    """The real fact readers, in a copy a test may change (``_run_twice_at_once``)."""
+    monkeypatch.setattr(ratings_facts, "FACTS", dict(ratings_facts.FACTS))
+
+
 def _run_twice_at_once(job: Any) -> tuple[list[Any], list[Exception]]:
     """Start two runs of ``job`` together; a rule source holds both inside the computation
     (a barrier) when they overlap, which is when the old jobs collided."""
@@ -87,7 +94,7 @@ def _run_twice_at_once(job: Any) -> tuple[list[Any], list[Exception]]:
             barrier.wait()
         return []
 
-    sources.register_source("finding_low", "meeting point", meeting_point)
+    ratings_facts.FACTS["finding_low"] = meeting_point  # a copy: restored by _facts_restored
     results: list[Any] = []
     errors: list[Exception] = []
 
@@ -136,7 +143,7 @@ def test_close_that_fails_before_its_notices_leaves_the_period_open_for_a_rerun(
     def broken(**kwargs: Any) -> int:
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr("notices.services.notices_send", broken)
+    monkeypatch.setattr("ratings.services.notices_send", broken)
     with pytest.raises(RuntimeError):
         services.ratings_close_period(start=START, end=END)
     assert not Rating.objects.filter(period_start=START, is_final=True).exists()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import demo as accounts_demo
+
 # Each app that has demo data contributes a ``demo`` module with ``seed(ctx)``; they run
 # in this order, each adding what it made to ``ctx`` for the next.
 SEEDERS = ["venues.demo", "staff.demo", "training.demo", "inspections.demo", "pledges.demo", "ratings.demo"]
@@ -19,7 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: this looks like production. Use --force if you really mean it.")
-        from accounts import demo as accounts_demo
 
         with transaction.atomic():
             ctx: dict[str, Any] = accounts_demo.seed()

@@ -1,13 +1,20 @@
-"""Real data sources for the default rating rules, registered into the registry.
+"""What the rating rules count: one function per rule, reading real records.
 
-Each function reads the records of ALL given venues for a period in one or two queries.
+Ratings sit above every app they rate (see CONTRIBUTING.md's layers), so this module simply
+imports their models: no registry, no indirection. Each function takes ALL venues of a
+run and a period and returns their facts in one or two queries (never one per venue).
 Records are immutable or read "as of the period's end" (pledges valid on the last day,
 orders still open at its end, findings not addressed by then), so recomputing a closed
 period reproduces the same facts. Undisclosed undercover visits never count: a venue must
 be able to see why it lost points.
+
+The engine (``services.ratings_compute``) takes the fact reader as an argument, so its
+tests pass facts in; the functions here are tested against real records
+(tests/ratings/test_facts.py). A rule's label lives in one place: ``rules.DEFAULT_RULES``.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,7 +23,29 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .sources import Fact, register_inspection_history, register_plan_creator, register_source
+from alerts.models import Alert
+from inspections.models import Finding, Inspection, RectificationOrder, SelfInspection
+from pledges.models import Kind, Pledge
+from staff.models import Employment, SignIn
+
+from .models import ManualAdjustment
+from .wording import VENUE_TEXT
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a rule counts: where, when, how many units, and the record behind it."""
+
+    venue_id: int
+    occurred_on: date
+    units: Decimal | int
+    source_type: str
+    source_id: str
+    description: str
+
+
+FactFn = Callable[[list[int], date, date], Iterable[Fact]]
+FactReader = Callable[[str, list[int], date, date], list[Fact]]
 
 
 def _end_of(day: date) -> datetime:
@@ -29,8 +58,6 @@ def _as_of(end: date) -> date:
 
 
 def venue_pledge_missing(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from pledges.models import Kind, Pledge
-
     end = _as_of(end)
     covered = set(Pledge.objects.filter(kind=Kind.VENUE, venue_id__in=venue_ids, valid_until__gte=end,
                                         signed_at__lt=_end_of(end)).values_list("venue_id", flat=True))
@@ -39,9 +66,6 @@ def venue_pledge_missing(venue_ids: list[int], start: date, end: date) -> Iterab
 
 
 def employee_pledge_missing(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from pledges.models import Kind, Pledge
-    from staff.models import Employment
-
     end = _as_of(end)
     valid = Pledge.objects.filter(kind=Kind.EMPLOYEE, venue=OuterRef("venue"), person=OuterRef("person"),
                                   valid_until__gte=end, signed_at__lt=_end_of(end))
@@ -53,8 +77,6 @@ def employee_pledge_missing(venue_ids: list[int], start: date, end: date) -> Ite
 
 
 def working_before_training(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from staff.models import SignIn
-
     end = _as_of(end)
     rows = (SignIn.objects.filter(venue_id__in=venue_ids, day__range=(start, end), before_training=True)
             .values("venue_id", "employment_id", "person__name").annotate(first=Count("id")))
@@ -63,8 +85,6 @@ def working_before_training(venue_ids: list[int], start: date, end: date) -> Ite
 
 
 def selfcheck_missed(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from inspections.models import SelfInspection
-
     rows = SelfInspection.objects.filter(venue_id__in=venue_ids, day__range=(start, end),
                                          status=SelfInspection.Status.MISSED).values_list("venue_id", "pk", "day")
     return [Fact(v, d, Decimal(1), "inspections.selfinspection", str(pk), str(_("Daily self-inspection missed")))
@@ -72,8 +92,6 @@ def selfcheck_missed(venue_ids: list[int], start: date, end: date) -> Iterable[F
 
 
 def selfcheck_failed_unaddressed(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from inspections.models import Finding
-
     end = _as_of(end)
     rows = (Finding.objects.filter(venue_id__in=venue_ids, self_inspection__isnull=False, found_on__range=(start, end))
             .filter(Q(addressed_at__isnull=True) | Q(addressed_at__gte=_end_of(end)))
@@ -83,8 +101,6 @@ def selfcheck_failed_unaddressed(venue_ids: list[int], start: date, end: date) -
 
 def _findings(severity: str) -> Callable[[list[int], date, date], Iterable[Fact]]:
     def source(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-        from inspections.models import Finding, Inspection
-
         rows = (Finding.objects.filter(venue_id__in=venue_ids, inspection__isnull=False, severity=severity,
                                        found_on__range=(start, end))
                 # An undercover visit counts once disclosed: a venue must be able to see why it lost points.
@@ -95,8 +111,6 @@ def _findings(severity: str) -> Callable[[list[int], date, date], Iterable[Fact]
 
 
 def rectification_closed_late(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from inspections.models import RectificationOrder
-
     rows = (RectificationOrder.objects.filter(venue_id__in=venue_ids, closed_late=True,
                                               closed_at__gte=_end_of(start - timedelta(days=1)),
                                               closed_at__lt=_end_of(end))
@@ -106,8 +120,6 @@ def rectification_closed_late(venue_ids: list[int], start: date, end: date) -> I
 
 
 def rectification_overdue(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
-    from inspections.models import RectificationOrder
-
     end = _as_of(end)
     rows = (RectificationOrder.objects.filter(venue_id__in=venue_ids, deadline__lt=end, issued_on__lte=end)
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=_end_of(end)))
@@ -117,8 +129,6 @@ def rectification_overdue(venue_ids: list[int], start: date, end: date) -> Itera
 
 
 def _inspections_done(venue_ids: list[int], start: date, end: date) -> Any:
-    from inspections.models import Inspection
-
     return (Inspection.objects.filter(venue_id__in=venue_ids, status=Inspection.Status.DONE,
                                       carried_out_at__gte=_end_of(start - timedelta(days=1)),
                                       carried_out_at__lt=_end_of(end))
@@ -140,17 +150,7 @@ def case_referral(venue_ids: list[int], start: date, end: date) -> Iterable[Fact
 
 
 
-def last_inspection(venue_ids: list[int]) -> dict[int, date]:
-    return _last(venue_ids, undercover=False)
-
-
-def last_undercover(venue_ids: list[int]) -> dict[int, date]:
-    return _last(venue_ids, undercover=True)
-
-
 def _last(venue_ids: list[int], *, undercover: bool) -> dict[int, date]:
-    from inspections.models import Inspection
-
     qs = Inspection.objects.filter(venue_id__in=venue_ids, status=Inspection.Status.DONE)
     if undercover:
         qs = qs.filter(type=Inspection.Type.UNDERCOVER)
@@ -158,32 +158,62 @@ def _last(venue_ids: list[int], *, undercover: bool) -> dict[int, date]:
             qs.values("venue_id").annotate(m=Max("carried_out_at")).values_list("venue_id", "m")}
 
 
-def plan_inspection(*, venue: Any, due_on: date, inspection_type: str, assignee: Any, by: Any) -> Any:
-    """Planned through the inspections service (police-only, invisible to the venue)."""
-    from inspections.services import inspection_plan
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (datetime.combine(start, time.min, tzinfo=tz),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
 
-    return inspection_plan(venue=venue, by=by, type=inspection_type, planned_for=due_on, assignee=assignee)
+
+def manual_facts(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
+    rows = ManualAdjustment.objects.filter(venue_id__in=venue_ids, occurred_on__range=(start, end)).values_list(
+        "pk", "venue_id", "occurred_on", "points", "reason")
+    for pk, vid, day, points, reason in rows:
+        yield Fact(vid, day, points, "manual_adjustment", str(pk), reason[:200])
 
 
-DATA_SOURCES: dict[str, tuple[Any, Callable[[list[int], date, date], Iterable[Fact]]]] = {
-    "venue_pledge_missing": (_("Venue pledge missing"), venue_pledge_missing),
-    "employee_pledge_missing": (_("Employee without a valid pledge"), employee_pledge_missing),
-    "working_before_training": (_("Employee working before passing the exam"), working_before_training),
-    "selfcheck_missed": (_("Missed daily self-inspection"), selfcheck_missed),
-    "selfcheck_failed_unaddressed": (_("Failed self-inspection item left unaddressed"), selfcheck_failed_unaddressed),
-    "finding_low": (_("Inspection finding: minor"), _findings("low")),
-    "finding_medium": (_("Inspection finding: moderate"), _findings("medium")),
-    "finding_high": (_("Inspection finding: serious"), _findings("high")),
-    "rectification_closed_late": (_("Rectification closed late"), rectification_closed_late),
-    "rectification_overdue": (_("Rectification still overdue"), rectification_overdue),
-    "drug_test_positive": (_("Positive drug tests at the venue"), drug_test_positive),
-    "case_referral": (_("Case referral"), case_referral),
+def signin_alert_facts(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
+    """Sign-in anomaly alerts an officer confirmed (handled or closed; dismissed = false alarm),
+    dated by the local date they were first raised. The description is written for the
+    venue: an alert's title and number are police information (ratings/wording.py)."""
+    lo, hi = _bounds(start, end)
+    rows = Alert.objects.filter(
+        venue_id__in=venue_ids, kind__startswith="signin",
+        status__in=[Alert.Status.HANDLED, Alert.Status.CLOSED],
+        first_raised_at__gte=lo, first_raised_at__lt=hi,
+    ).values_list("pk", "venue_id", "first_raised_at")
+    text = str(VENUE_TEXT["alert"])
+    for pk, vid, raised in rows:
+        yield Fact(vid, timezone.localtime(raised).date(), 1, "alert", str(pk), text[:200])
+
+
+#: rule code -> the function that reads its facts. A rule code without an entry (a rule a
+#: jurisdiction added that no data feeds yet) contributes nothing and the rules page says so.
+FACTS: dict[str, FactFn] = {
+    "venue_pledge_missing": venue_pledge_missing,
+    "employee_pledge_missing": employee_pledge_missing,
+    "working_before_training": working_before_training,
+    "selfcheck_missed": selfcheck_missed,
+    "selfcheck_failed_unaddressed": selfcheck_failed_unaddressed,
+    "finding_low": _findings("low"),
+    "finding_medium": _findings("medium"),
+    "finding_high": _findings("high"),
+    "rectification_closed_late": rectification_closed_late,
+    "rectification_overdue": rectification_overdue,
+    "signin_anomaly_confirmed": signin_alert_facts,
+    "drug_test_positive": drug_test_positive,
+    "case_referral": case_referral,
+    "manual": manual_facts,
 }
 
 
-def register_all() -> None:
-    for code, (label, fn) in DATA_SOURCES.items():
-        register_source(code, label, fn)
-    register_inspection_history(last_inspection)
-    register_inspection_history(last_undercover, undercover=True)
-    register_plan_creator(plan_inspection)
+def facts_for(rule_code: str, venue_ids: list[int], start: date, end: date) -> list[Fact]:
+    """The facts of one rule for all ``venue_ids`` dated within ``start..end``."""
+    fn = FACTS.get(rule_code)
+    if fn is None or not venue_ids:
+        return []
+    return [f for f in fn(venue_ids, start, end) if start <= f.occurred_on <= end]
+
+
+def last_inspections(venue_ids: list[int], *, undercover: bool = False) -> dict[int, date]:
+    """venue id -> local date of its last completed (undercover) inspection."""
+    return _last(venue_ids, undercover=undercover) if venue_ids else {}
