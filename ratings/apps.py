@@ -11,9 +11,8 @@ class RatingsConfig(AppConfig):
         from daodao import ui
 
         from . import selectors
-        from .services import KIND_BEHIND
-
         from .filters import extend_venue_filter
+        from .services import KIND_BEHIND
 
         extend_venue_filter()
         register_kind(KIND_BEHIND, _("Inspections behind the venue's tier"), "ratings/alert_evidence_behind.html")
