@@ -29,7 +29,7 @@ def test_a_failed_escalation_is_completed_by_the_next_run(users, venues, monkeyp
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "interview_task_raise", broken)
+    monkeypatch.setattr(services.rectifications, "interview_task_raise", broken)
     with pytest.raises(RuntimeError):
         services.rectifications_flag_overdue()
     order.refresh_from_db()
