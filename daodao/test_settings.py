@@ -20,3 +20,10 @@ SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405 — tests override per test with tmp_path
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A second, in-memory SQLite database (the demo's engine) for the few tests that run the
+# same hand-written SQL on both engines (tests/staff/test_signin_sql.py). Created from the
+# models, without migrations, and only when a test asks for it.
+DATABASES["sqlite"] = {  # noqa: F405
+    "ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "TEST": {"MIGRATE": False},
+}

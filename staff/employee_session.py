@@ -16,9 +16,9 @@ KEY = "daodao_employee"
 LIFETIME = 30 * 60
 
 
-def employee_remember(request: HttpRequest, employment: Employment) -> None:
+def employee_remember(request: HttpRequest, *, employment_id: int, venue_id: int) -> None:
     request.session.cycle_key()
-    request.session[KEY] = {"employment": employment.pk, "venue": employment.venue_id, "at": time.time()}
+    request.session[KEY] = {"employment": employment_id, "venue": venue_id, "at": time.time()}
 
 
 def employee_current(request: HttpRequest, venue: Any) -> Employment | None:

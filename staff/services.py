@@ -32,8 +32,9 @@ from daodao.identifiers import (
 from notices.services import NoticeSpec, notices_send
 from venues.models import Venue
 
-from .identify import employee_identify
+from .identify import Identified, employee_identify
 from .models import Employment, Person, SignIn, SignInCorrection, Transfer, VenueDay
+from .signin_sql import SignInRow, signin_insert
 
 # A sign-in further than this from the venue's registered location is accepted but marked:
 # indoor GPS is unreliable, so distance is evidence, not a reason to refuse.
@@ -433,8 +434,16 @@ def employment_end(*, employment: Employment, by: User, left_on: date | None = N
 
 @dataclass(frozen=True)
 class SignInResult:
+    """The day's sign-in (only ids for employment and person: never save it, the table is
+    append-only) and who signed in."""
+
     signin: SignIn
     created: bool
+    who: Identified
+
+
+SIGNIN_FIELDS = ("employment_id", "person_id", "day", "at", "lat", "lng", "distance_m", "far_from_venue",
+                 "before_training", "source", "ip")
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -446,47 +455,6 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * r * math.asin(math.sqrt(a))
 
 
-_INSERT_SQL = """
-INSERT INTO staff_signin (employment_id, venue_id, person_id, day, at, lat, lng, distance_m, far_from_venue,
-                          before_training, source, ip)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (person_id, venue_id, day) DO NOTHING
-RETURNING id
-"""
-
-# PostgreSQL: the insert and the rollup bump in one statement (data-modifying CTE).
-_INSERT_AND_ROLLUP_SQL = """
-WITH ins AS (
-    INSERT INTO staff_signin (employment_id, venue_id, person_id, day, at, lat, lng, distance_m, far_from_venue,
-                              before_training, source, ip)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (person_id, venue_id, day) DO NOTHING
-    RETURNING id, venue_id, day, at
-), bump AS (
-    INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
-                                updated_at)
-    SELECT venue_id, day, 1, %s, %s, %s, '', at FROM ins
-    ON CONFLICT (venue_id, day) DO UPDATE SET
-        signed_in = staff_venueday.signed_in + 1,
-        far_from_venue = staff_venueday.far_from_venue + EXCLUDED.far_from_venue,
-        before_training = staff_venueday.before_training + EXCLUDED.before_training,
-        updated_at = EXCLUDED.updated_at
-)
-SELECT id FROM ins
-"""
-
-_ROLLUP_SQL = """
-INSERT INTO staff_venueday (venue_id, day, signed_in, far_from_venue, before_training, closed, closed_reason,
-                            updated_at)
-VALUES (%s, %s, 1, %s, %s, %s, '', %s)
-ON CONFLICT (venue_id, day) DO UPDATE SET
-    signed_in = staff_venueday.signed_in + 1,
-    far_from_venue = staff_venueday.far_from_venue + EXCLUDED.far_from_venue,
-    before_training = staff_venueday.before_training + EXCLUDED.before_training,
-    updated_at = EXCLUDED.updated_at
-"""
-
-
 def signin_record(
     *, venue: Venue, id_number: str, phone: str, lat: Decimal | float | None = None,
     lng: Decimal | float | None = None, source: str = SignIn.Source.WEB, ip: str | None = None,
@@ -496,52 +464,33 @@ def signin_record(
     1. ``employee_identify``: the current employment of the person with this ID number
        *and* phone at this venue (rate limited, one query); otherwise ``SignInRefused``,
        and the refusal is recorded (outside any transaction, so it survives).
-    2. Insert the sign-in (ON CONFLICT DO NOTHING); the unique (person, venue, day)
-       constraint turns a double tap or a concurrent retry into "already signed in" with
-       the existing record.
-    3. In the same transaction bump the venue's day rollup with one upsert, so the count is
-       exact at every commit (the row lock serialises only sign-ins of the same venue).
+    2. ``signin_insert`` (staff/signin_sql.py): insert the sign-in (ON CONFLICT DO NOTHING;
+       the unique (person, venue, day) key turns a double tap or a concurrent retry into
+       "already signed in" with the existing record) and, atomically with it, bump the
+       venue's day rollup, so the count is exact at every commit.
     """
     who = employee_identify(venue=venue, id_number=id_number, phone=phone, ip=ip, source=source)
-    person = Person(pk=who.person_id, name=who.name, id_number=who.id_number, phone=who.phone)
-    employment = Employment(pk=who.employment_id, person=person, venue=venue, status=who.status)
     now = timezone.now()
-    day = timezone.localdate(now)
     dist = None
     if lat is not None and lng is not None and venue.has_location:
         dist = round(distance_m(float(lat), float(lng), float(venue.latitude), float(venue.longitude)))
-    far = dist is not None and dist > FAR_FROM_VENUE_M
-    before_training = employment.status == Employment.Status.PENDING
-    signin = SignIn(
-        employment=employment, venue=venue, person=person, day=day, at=now,
-        lat=None if lat is None else Decimal(str(lat)).quantize(Decimal("0.000001")),
-        lng=None if lng is None else Decimal(str(lng)).quantize(Decimal("0.000001")),
-        distance_m=dist, far_from_venue=far, before_training=before_training, source=source, ip=ip,
+    row = SignInRow(
+        employment_id=who.employment_id, venue_id=venue.pk, person_id=who.person_id, day=timezone.localdate(now),
+        at=now, lat=_coordinate(lat), lng=_coordinate(lng), distance_m=dist,
+        far_from_venue=dist is not None and dist > FAR_FROM_VENUE_M, before_training=who.pending,
+        source=source, ip=ip,
     )
-    ops = connection.ops
-    at, d = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(day)
-    params = [employment.pk, venue.pk, person.pk, d, at, ops.adapt_decimalfield_value(signin.lat, 9, 6),
-              ops.adapt_decimalfield_value(signin.lng, 9, 6), dist, far, before_training, source, ip]
-    rollup = [venue.pk, d, int(far), int(before_training), False, at]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement, so one round trip and atomic without BEGIN/COMMIT: the rollup
-            # upsert reads the insert's RETURNING, so a repeat bumps nothing.
-            cursor.execute(_INSERT_AND_ROLLUP_SQL, params + rollup[2:5])
-            inserted = cursor.fetchone()
-        else:
-            with transaction.atomic():
-                cursor.execute(_INSERT_SQL, params)
-                inserted = cursor.fetchone()
-                if inserted is not None:
-                    cursor.execute(_ROLLUP_SQL, rollup)
-    if inserted is None:
-        existing = SignIn.objects.get(person_id=person.pk, venue=venue, day=day)
-        existing.employment, existing.person = employment, person
-        return SignInResult(existing, False)
-    signin.pk = inserted[0]
+    pk = signin_insert(row)
+    if pk is None:
+        existing = SignIn.objects.get(person_id=who.person_id, venue=venue, day=row.day)
+        return SignInResult(existing, False, who)
+    signin = SignIn(pk=pk, venue=venue, **{f: getattr(row, f) for f in SIGNIN_FIELDS})
     signin._state.adding = False
-    return SignInResult(signin, True)
+    return SignInResult(signin, True, who)
+
+
+def _coordinate(value: Decimal | float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
 
 
 # --- Closed days and corrections ------------------------------------------------

@@ -81,9 +81,9 @@ def signin_page(request: HttpRequest, token: str) -> HttpResponse:
         else:
             # The pledge and exam pages of this visit need not ask again (session only,
             # never the URL; staff.employee_session).
-            employee_remember(request, r.signin.employment)
-            pending = r.signin.employment.status == Employment.Status.PENDING
-            result = {"ok": True, "signin": r.signin, "name": r.signin.employment.person.name,
+            employee_remember(request, employment_id=r.who.employment_id, venue_id=venue.pk)
+            pending = r.who.pending
+            result = {"ok": True, "signin": r.signin, "name": r.who.name,
                       "far": r.signin.far_from_venue, "pending": pending,
                       "message": _("Signed in. Have a good shift!") if r.created and not pending
                       else _("Signed in.") if r.created
@@ -416,7 +416,7 @@ def employee_identify_page(request: HttpRequest, venue: Venue, *, source: str,
             message, status = exc.messages[0], 429 if exc.code == "rate_limited" else 200
         else:
             employment = who.employment()
-            employee_remember(request, employment)
+            employee_remember(request, employment_id=employment.pk, venue_id=employment.venue_id)
             return employment, None
     return None, render(request, "staff/employee_identify.html",
                         {"venue": venue, "form": form, "message": message, "purpose": purpose}, status=status)
