@@ -12,7 +12,8 @@ from inspections import services as insp
 from inspections.models import Inspection, RectificationOrder, SelfInspection
 from ratings import facts, services
 from ratings.models import Rating
-from ratings.services import quarter_of, ratings_refresh
+from ratings.periods import quarter_of
+from ratings.services import ratings_refresh
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -143,7 +143,7 @@ def test_close_that_fails_before_its_notices_leaves_the_period_open_for_a_rerun(
     def broken(**kwargs: Any) -> int:
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr("ratings.services.notices_send", broken)
+    monkeypatch.setattr("ratings.services.engine.notices_send", broken)
     with pytest.raises(RuntimeError):
         services.ratings_close_period(start=START, end=END)
     assert not Rating.objects.filter(period_start=START, is_final=True).exists()
