@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import Department
 from daodao.dates import PAST_EVENT, PLANNED
 from daodao.files import validate_image_or_pdf
 from venues.selectors import venue_list_for_user
 
-from .models import Department, Inspection, InterviewReason, Sanction, Severity
+from .models import Inspection, InterviewReason, Sanction, Severity
 
 
 class PlanForm(forms.Form):
