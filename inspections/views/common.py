@@ -1,0 +1,40 @@
+"""Helpers shared by the inspection pages: errors onto messages, photo limits, checklist answers."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from daodao.files import validate_image
+
+from .. import services
+from ..models import Checklist
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+def _check_photos(request: HttpRequest) -> None:
+    """Every file these phone forms send is a photo; anything else is refused before a service stores it."""
+    errors = []
+    for upload in (f for files in request.FILES.lists() for f in files[1]):
+        try:
+            validate_image(upload)
+        except ValidationError as exc:
+            errors.extend(f"{upload.name}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services.ItemAnswer]:
+    """Checklist answers from the phone form: item_<id> = pass|fail|na, note_<id>, photo_<id>."""
+    if checklist is None:
+        return []
+    answers = []
+    for item in checklist.items.all():
+        result = request.POST.get(f"item_{item.pk}")
+        if result:
+            answers.append(services.ItemAnswer(item.pk, result, request.POST.get(f"note_{item.pk}", "").strip(),
+                                               request.FILES.get(f"photo_{item.pk}")))
+    return answers
