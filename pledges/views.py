@@ -15,8 +15,8 @@ from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number
 from daodao.params import parse_id
+from staff.employee_session import employee_identify_page
 from staff.models import SignInRefusal
-from staff.views import employee_identify_page
 from venues.selectors import venue_by_signin_token, venue_get_for_user
 
 from .forms import PublishForm, SignForm

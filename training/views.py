@@ -13,8 +13,8 @@ from accounts.capabilities import require
 from audit.services import audit_record
 from daodao.excel import read_table, xlsx_response
 from daodao.identifiers import mask_id_number
+from staff.employee_session import employee_identify_page
 from staff.models import SignInRefusal
-from staff.views import employee_identify_page
 from venues.selectors import venue_by_signin_token
 
 from .models import Attempt, Audience, Course, Paper, Question
