@@ -175,3 +175,27 @@ def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
         "pledge": pledge,
         "attempt": attempt, "planned": planned, "signin": signin,
     }
+
+
+@pytest.fixture
+def same_queries() -> Any:
+    """``same_queries(call, grow, expected)``: ``call()`` runs exactly ``expected`` queries,
+    and exactly as many again after ``grow()`` adds rows (an N+1 shows as a difference).
+
+    A warm-up call first, so per-process caches (content types, the jurisdiction tree)
+    do not count against the small size.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def check(call: Any, grow: Any, expected: int) -> None:
+        call()
+        with CaptureQueriesContext(connection) as small:
+            call()
+        grow()
+        with CaptureQueriesContext(connection) as large:
+            call()
+        sql = "\n".join(q["sql"][:200] for q in large.captured_queries)
+        assert (len(small), len(large)) == (expected, expected), f"queries small/large, expected {expected}:\n{sql}"
+
+    return check
