@@ -6,9 +6,12 @@ inspector of A), an outsider (an officer of district B), association staff of A,
 managers of two venues of A, and a system administrator.
 """
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -17,6 +20,22 @@ from accounts.services import jurisdiction_create
 from venues.models import Venue
 
 PASSWORD = "Str0ng-pass!"
+
+
+# Every test runs on a fixed clock (ticking from this instant), so a date-dependent test
+# gives the same answer on any day it runs: quarter and month boundaries, "today" in
+# the rollup, deadlines. A test that needs another day travels from here
+# (``time_machine.travel``); one that needs the real clock is marked ``real_clock``.
+FIXED_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request: Any) -> Any:
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
