@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/record/", views.record, name="record"),
     path("<int:pk>/disclose/", views.disclose, name="disclose"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("findings/<int:pk>/order/", views.order_issue, name="order_issue"),
     path("findings/<int:pk>/address/", views.finding_address, name="finding_address"),
     path("self/<int:venue_pk>/", views.self_inspection, name="self"),

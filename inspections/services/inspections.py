@@ -135,13 +135,22 @@ def inspection_record(
     return inspection
 
 
-def inspection_cancel(*, inspection: Inspection, by: User) -> Inspection:
+def inspection_cancel(*, inspection: Inspection, by: User, reason: str,
+                      request: HttpRequest | None = None) -> Inspection:
+    """Cancel a planned inspection (the venue closed, the plan was doubled), with a reason,
+    audited. Only a planned one: a recorded inspection is evidence and is never cancelled."""
     if not by.may_inspect:
-        raise PermissionDenied
-    if not Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.PLANNED).update(
-        status=Inspection.Status.CANCELLED
-    ):
-        raise ValidationError(_("Only a planned inspection can be cancelled."))
+        raise PermissionDenied(_("Only officers and partner-department inspectors cancel planned inspections."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the inspection is cancelled.")})
+    with transaction.atomic():
+        if not Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.PLANNED).update(
+            status=Inspection.Status.CANCELLED
+        ):
+            raise ValidationError(_("Only a planned inspection can be cancelled."))
+        audit_record(action="inspection_cancel", request=request, actor=by, target=inspection,
+                     detail={"reason": reason[:200], "planned_for": str(inspection.planned_for)})
     inspection.refresh_from_db()
     return inspection
 

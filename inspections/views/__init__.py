@@ -13,6 +13,7 @@ from .exports import (  # noqa: F401
     tasks_export,
 )
 from .inspections import (  # noqa: F401
+    cancel,
     detail,
     disclose,
     finding_address,

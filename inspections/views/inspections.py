@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,6 +139,21 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "form": form, "venue": venue, "inspection": inspection, "checklist": checklist,
         "results": ItemResult.Result.choices, "severities": SEVERITY_CHOICES, "finding_rows": [1, 2, 3],
     })
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "may_inspect")
+    inspection = selectors.inspection_get_for_user(request.user, pk)
+    try:
+        services.inspection_cancel(inspection=inspection, by=request.user, reason=request.POST.get("reason", ""),
+                                   request=request)
+        messages.success(request, _("The planned inspection of %(venue)s on %(day)s is cancelled.") % {
+            "venue": inspection.venue.name, "day": date_format(inspection.planned_for)})
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("inspections:detail", pk=pk)
 
 
 @login_required

@@ -78,7 +78,7 @@ def test_employee_signs_through_the_qr_flow(client, users, venues, employee):
     # A stranger cannot identify, and an ID number never appears in a URL.
     other = client.__class__()
     resp = other.post(url, {"id_number": "11010519491231002X", "phone": "13900000009"})
-    assert "No current employee" in resp.content.decode() or "没有" in resp.content.decode()
+    assert "本场所没有使用此身份证号和手机号登记的在职人员" in resp.content.decode()
 
 
 def test_reminders_are_idempotent_and_alert_after_grace(users, venues, employee, settings):
