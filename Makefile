@@ -10,7 +10,7 @@ PORT   ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/daodao
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
-.PHONY: install demo test lint messages bench clean
+.PHONY: install demo test test-quick lint messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install lint
 	DJANGO_SETTINGS_MODULE=daodao.test_settings DAODAO_ALLOW_SQLITE=1 DATABASE_URL=sqlite:///$(CURDIR)/.makemigrations-check.sqlite3 \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Local runs: no install, no lint, and the test database kept between runs (--reuse-db).
+# After adding a migration, run once with PYTEST_ARGS="--create-db ...".
+test-quick:
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --reuse-db $(PYTEST_ARGS)
 
 # Translations live per app (<app>/locale) plus locale/ for the shared templates. After
 # changing UI strings: `make messages`, fill the new msgstr entries, `make messages` again.
