@@ -17,6 +17,7 @@ from audit.services import audit_record
 from venues.models import Venue
 
 from ..models import (
+    Checklist,
     Finding,
     Inspection,
     InspectionDepartment,
@@ -75,39 +76,23 @@ def inspection_record(
 ) -> Inspection:
     """Record a carried-out inspection: a planned one, or one recorded on the spot.
 
-    1. Check the inspector may record this type for these departments.
+    1. Validate everything first: the result, the inspector's right to record this type for
+       these departments, the checklist answers and the free-text problems.
     2. Claim the plan (planned -> done) with a conditional UPDATE, or create the record.
-    3. Store the checklist results; every failed item and every free-text problem becomes a finding.
+    3. Store departments and checklist results; every failed item and every free-text
+       problem becomes a finding. Audited.
     """
-    if outcome not in Inspection.Outcome.values:
-        raise ValidationError(_("Choose the outcome of the inspection."))
-    if positives > people_tested:
-        raise ValidationError(_("There cannot be more positive tests than people tested."))
+    _check_result(outcome=outcome, people_tested=people_tested, positives=positives)
     departments = _check_inspector(by, type, departments)
-    checklist = checklist_current(departments[0]) if departments else None
-    given: list[ItemAnswer] = []
-    items: dict[int, Any] = {}
-    answers = list(answers)
-    if answers:
-        if checklist is None:
-            raise ValidationError(_("No checklist is published for this department."))
-        given, items = _answers_for(checklist, answers)
+    checklist, given, items = _checked_answers(departments, list(answers))
+    problems = _checked_problems(findings)
     now = timezone.now()
     fields = dict(
         status=Inspection.Status.DONE, carried_out_at=now, recorded_by=by, outcome=outcome, summary=summary.strip(),
         people_tested=people_tested, positives=positives, latitude=latitude, longitude=longitude,
-        checklist=checklist if answers else None, type=type,
+        checklist=checklist if given else None, type=type,
     )
-    if inspection is not None:
-        if inspection.venue_id != venue.pk:
-            raise ValidationError(_("This plan belongs to another venue."))
-        claimed = Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.PLANNED).update(**fields)
-        if not claimed:
-            raise ValidationError(_("This inspection has already been recorded or was cancelled."))
-        inspection.refresh_from_db()
-        InspectionDepartment.objects.filter(inspection=inspection).delete()
-    else:
-        inspection = Inspection.objects.create(venue=venue, created_by=by, **fields)
+    inspection = _claim_or_create(venue=venue, by=by, inspection=inspection, fields=fields)
     InspectionDepartment.objects.bulk_create(
         [InspectionDepartment(inspection=inspection, department=d) for d in departments]
     )
@@ -115,24 +100,66 @@ def inspection_record(
         ItemResult(inspection=inspection, item_id=a.item_id, result=a.result, note=a.note[:200], photo=a.photo or "")
         for a in given
     ])
-    day = timezone.localdate(now)
-    rows = [
-        Finding(venue=venue, inspection=inspection, item_id=a.item_id, found_on=day,
-                description=(items[a.item_id].text + (f"：{a.note}" if a.note else ""))[:300],
-                severity=items[a.item_id].severity, photo=a.photo or "")
-        for a in given if a.result == ItemResult.Result.FAIL
-    ]
-    for f in findings:
-        if not f.description.strip():
-            continue
-        if f.severity not in Severity.values:
-            raise ValidationError(_("Unknown severity."))
-        rows.append(Finding(venue=venue, inspection=inspection, found_on=day, description=f.description.strip()[:300],
-                            severity=f.severity, photo=f.photo or ""))
+    rows = _findings(inspection=inspection, day=timezone.localdate(now), given=given, items=items, problems=problems)
     Finding.objects.bulk_create(rows)
     audit_record(action="inspection_record", request=request, actor=by, target=inspection,
                  detail={"type": type, "outcome": outcome, "findings": len(rows)})
     return inspection
+
+
+def _check_result(*, outcome: str, people_tested: int, positives: int) -> None:
+    if outcome not in Inspection.Outcome.values:
+        raise ValidationError(_("Choose the outcome of the inspection."))
+    if positives > people_tested:
+        raise ValidationError(_("There cannot be more positive tests than people tested."))
+
+
+def _checked_answers(departments: Sequence[str], answers: list[ItemAnswer],
+                     ) -> tuple[Checklist | None, list[ItemAnswer], dict[int, Any]]:
+    """The first department's current checklist and the answers checked against it."""
+    checklist = checklist_current(departments[0]) if departments else None
+    if not answers:
+        return checklist, [], {}
+    if checklist is None:
+        raise ValidationError(_("No checklist is published for this department."))
+    given, items = _answers_for(checklist, answers)
+    return checklist, given, items
+
+
+def _checked_problems(findings: Iterable[FindingInput]) -> list[FindingInput]:
+    problems = [f for f in findings if f.description.strip()]
+    if any(f.severity not in Severity.values for f in problems):
+        raise ValidationError(_("Unknown severity."))
+    return problems
+
+
+def _claim_or_create(*, venue: Venue, by: User, inspection: Inspection | None, fields: dict[str, Any]) -> Inspection:
+    if inspection is None:
+        return Inspection.objects.create(venue=venue, created_by=by, **fields)
+    if inspection.venue_id != venue.pk:
+        raise ValidationError(_("This plan belongs to another venue."))
+    if not Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.PLANNED).update(**fields):
+        raise ValidationError(_("This inspection has already been recorded or was cancelled."))
+    inspection.refresh_from_db()
+    InspectionDepartment.objects.filter(inspection=inspection).delete()
+    return inspection
+
+
+def _findings(*, inspection: Inspection, day: date, given: list[ItemAnswer], items: dict[int, Any],
+              problems: list[FindingInput]) -> list[Finding]:
+    """A finding per failed checklist item (the item's text and the note) and per problem."""
+    venue_id = inspection.venue_id
+    failed = [
+        Finding(venue_id=venue_id, inspection=inspection, item_id=a.item_id, found_on=day,
+                description=(items[a.item_id].text + (f"：{a.note}" if a.note else ""))[:300],
+                severity=items[a.item_id].severity, photo=a.photo or "")
+        for a in given if a.result == ItemResult.Result.FAIL
+    ]
+    return failed + [
+        Finding(venue_id=venue_id, inspection=inspection, found_on=day, description=f.description.strip()[:300],
+                severity=f.severity, photo=f.photo or "")
+        for f in problems
+    ]
 
 
 def inspection_cancel(*, inspection: Inspection, by: User, reason: str,

@@ -213,9 +213,17 @@ def _flag_overdue(*, today: date | None = None) -> OverdueResult:
        failure leaves the order unclaimed for the next run instead of claimed with no task.
     """
     today = today or timezone.localdate()
-    base = RectificationOrder.objects.filter(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
+    overdue = RectificationOrder.objects.filter(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
+    newly = _mark_overdue(overdue, today)
+    raised = alerts_raise(kind=OVERDUE_ALERT_KIND, specs=_overdue_alerts(overdue, today))
+    tasks = _escalate(overdue, today)
+    return OverdueResult(newly, raised.created, raised.updated, tasks)
+
+
+def _mark_overdue(overdue: Any, today: date) -> int:
+    """Step 1: mark and record the orders not marked before; returns how many."""
     with transaction.atomic():
-        newly = list(base.filter(overdue_since__isnull=True).select_for_update(skip_locked=True)
+        newly = list(overdue.filter(overdue_since__isnull=True).select_for_update(skip_locked=True)
                      .values_list("pk", "deadline"))
         if newly:
             RectificationOrder.objects.filter(pk__in=[pk for pk, _d in newly], overdue_since__isnull=True).update(
@@ -226,14 +234,19 @@ def _flag_overdue(*, today: date | None = None) -> OverdueResult:
                                    note=_("Deadline %(d)s passed") % {"d": d.isoformat()})
                 for pk, d in newly
             ])
+    return len(newly)
 
+
+def _overdue_alerts(overdue: Any, today: date) -> list[AlertSpec]:
+    """Step 2: one alert per venue listing its overdue orders; serious when more than two
+    orders or one is overdue past the escalation time."""
     per_venue: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for pk, venue_id, requirement, deadline in base.order_by("venue_id", "deadline").values_list(
+    for pk, venue_id, requirement, deadline in overdue.order_by("venue_id", "deadline").values_list(
         "pk", "venue_id", "requirement", "deadline"
     ):
         per_venue[venue_id].append({"order": pk, "requirement": requirement, "deadline": deadline.isoformat(),
                                     "days_overdue": (today - deadline).days})
-    specs = [
+    return [
         AlertSpec(
             venue_id=venue_id,
             severity=3 if len(orders) > 2 or max(o["days_overdue"] for o in orders) > escalate_after_days() else 2,
@@ -242,12 +255,14 @@ def _flag_overdue(*, today: date | None = None) -> OverdueResult:
         )
         for venue_id, orders in per_venue.items()
     ]
-    raised = alerts_raise(kind=OVERDUE_ALERT_KIND, specs=specs)
 
+
+def _escalate(overdue: Any, today: date) -> int:
+    """Step 3: an interview task per order overdue past the escalation time, once each."""
     cutoff = today - timedelta(days=escalate_after_days())
-    to_escalate = list(base.filter(deadline__lt=cutoff, escalated=False).values_list("pk", "venue_id", "deadline"))
     tasks = 0
-    for pk, venue_id, deadline in to_escalate:
+    for pk, venue_id, deadline in overdue.filter(deadline__lt=cutoff, escalated=False).values_list(
+            "pk", "venue_id", "deadline"):
         # The claim makes each order escalate exactly once, even with two runs at once; the
         # transaction makes it escalate at least once, even when raising the task fails.
         with transaction.atomic():
@@ -258,4 +273,4 @@ def _flag_overdue(*, today: date | None = None) -> OverdueResult:
                 )
                 RectificationEvent.objects.create(order_id=pk, action=RectificationEvent.Action.ESCALATED)
                 tasks += int(created)
-    return OverdueResult(len(newly), raised.created, raised.updated, tasks)
+    return tasks
