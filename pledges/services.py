@@ -169,12 +169,24 @@ def pledges_remind(*, today: date | None = None) -> dict[str, int]:
 
 
 def _remind(today: date) -> dict[str, int]:
+    """1. Weekly reminders to the managers of venues with pledges missing.
+    2. A notice per pledge expiring within EXPIRY_NOTICE_DAYS and not yet renewed.
+    3. A police alert per venue where pledges are missing past the grace period."""
     venue_pledge_missing, venue_late, missing, late = _uncovered(today)
-    needing = venue_pledge_missing | set(missing)
-    managers = list(Venue.managers.through.objects.filter(venue_id__in=needing).values_list("venue_id", "user_id"))
+    sent = notices_send(specs=_missing_reminders(today, venue_pledge_missing, missing) + _expiry_notices(today))
+    raised = alerts_raise(kind="pledge_missing", specs=_late_alerts(venue_late, late))
+    return {"notices": sent, "alerts_created": raised.created, "alerts_updated": raised.updated}
+
+
+def _managers_of(venue_ids: set[int]) -> list[tuple[int, int]]:
+    """(venue id, manager user id) pairs, one query."""
+    return list(Venue.managers.through.objects.filter(venue_id__in=venue_ids).values_list("venue_id", "user_id"))
+
+
+def _missing_reminders(today: date, venue_pledge_missing: set[int], missing: dict[int, list[int]]) -> list[NoticeSpec]:
     week = today.strftime("%G-W%V")
     specs = []
-    for venue_id, user_id in managers:
+    for venue_id, user_id in _managers_of(venue_pledge_missing | set(missing)):
         parts = []
         if venue_id in venue_pledge_missing:
             parts.append(_("the venue pledge is not signed"))
@@ -185,7 +197,11 @@ def _remind(today: date) -> dict[str, int]:
             title=_("Reminder to sign pledges (提醒补签)"), body="；".join(parts),
             link=reverse("pledges:venue", args=[venue_id]),
         ))
-    # Expiring soon, and not yet renewed.
+    return specs
+
+
+def _expiry_notices(today: date) -> list[NoticeSpec]:
+    """Pledges expiring soon that no later pledge of the same venue (and person) renews."""
     horizon = today + timedelta(days=EXPIRY_NOTICE_DAYS)
     later = Pledge.objects.filter(kind=OuterRef("kind"), venue=OuterRef("venue"),
                                   valid_until__gt=OuterRef("valid_until"))
@@ -200,20 +216,22 @@ def _remind(today: date) -> dict[str, int]:
         if not (renewed_venue if kind == Kind.VENUE else renewed_person)
     ]
     managers_by_venue: dict[int, list[int]] = {}
-    for venue_id, user_id in Venue.managers.through.objects.filter(
-        venue_id__in={e[1] for e in expiring}
-    ).values_list("venue_id", "user_id"):
+    for venue_id, user_id in _managers_of({e[1] for e in expiring}):
         managers_by_venue.setdefault(venue_id, []).append(user_id)
-    for pk, venue_id, name, until in expiring:
-        for user_id in managers_by_venue.get(venue_id, []):
-            specs.append(NoticeSpec(
-                user_id=user_id, venue_id=venue_id, kind="pledge_expiring", dedupe_key=f"pledge-expiring:{pk}",
-                title=_("A pledge expires on %(d)s") % {"d": until.isoformat()},
-                body=_("%(name)s must sign again before it expires.") % {"name": name},
-                link=reverse("pledges:venue", args=[venue_id]),
-            ))
-    sent = notices_send(specs=specs)
-    alert_specs = [
+    return [
+        NoticeSpec(
+            user_id=user_id, venue_id=venue_id, kind="pledge_expiring", dedupe_key=f"pledge-expiring:{pk}",
+            title=_("A pledge expires on %(d)s") % {"d": until.isoformat()},
+            body=_("%(name)s must sign again before it expires.") % {"name": name},
+            link=reverse("pledges:venue", args=[venue_id]),
+        )
+        for pk, venue_id, name, until in expiring
+        for user_id in managers_by_venue.get(venue_id, [])
+    ]
+
+
+def _late_alerts(venue_late: set[int], late: dict[int, list[int]]) -> list[AlertSpec]:
+    return [
         AlertSpec(
             venue_id=venue_id, severity=3 if venue_id in venue_late and late.get(venue_id) else 2,
             title=_("Pledges missing for more than %(n)d days") % {"n": grace_days()},
@@ -222,7 +240,5 @@ def _remind(today: date) -> dict[str, int]:
         )
         for venue_id in sorted(venue_late | set(late))
     ]
-    raised = alerts_raise(kind="pledge_missing", specs=alert_specs)
-    return {"notices": sent, "alerts_created": raised.created, "alerts_updated": raised.updated}
 
 

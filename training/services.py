@@ -224,22 +224,33 @@ def _check(today: date) -> dict[str, int]:
     2. Managers who have not passed the prevention exam within MANAGER_GRACE_DAYS of
     getting their account: an interview task per venue (idempotent by source).
     3. Employees due for the yearly refresher: a notice to the managers, monthly."""
-    window = today - timedelta(days=14)
-    working = (SignIn.objects.filter(day__gte=window, before_training=True,
+    raised = alerts_raise(kind="working_before_training", specs=_working_before_training(today))
+    tasks = _untrained_manager_tasks(today)
+    notices = notices_send(specs=_refresher_notices(today))
+    return {"alerts_created": raised.created, "alerts_updated": raised.updated, "interview_tasks": tasks,
+            "refresher_notices": notices}
+
+
+def _working_before_training(today: date) -> list[AlertSpec]:
+    """Step 1, one query: pending employees with sign-ins on enough days of the last two weeks."""
+    working = (SignIn.objects.filter(day__gte=today - timedelta(days=14), before_training=True,
                                      employment__status=Employment.Status.PENDING)
                .values("venue_id", "employment_id").annotate(days=Count("day", distinct=True))
                .filter(days__gte=WORKING_BEFORE_TRAINING_DAYS))
     per_venue: dict[int, list[dict[str, int]]] = {}
     for row in working:
         per_venue.setdefault(row["venue_id"], []).append({"employment": row["employment_id"], "days": row["days"]})
-    raised = alerts_raise(kind="working_before_training", specs=[
+    return [
         AlertSpec(venue_id=v, severity=3 if len(rows) > 2 else 2,
                   title=_("%(n)d employee(s) working without passing the anti-drug exam") % {"n": len(rows)},
                   evidence={"employees": sorted(rows, key=lambda r: r["employment"]),
                             "min_days": WORKING_BEFORE_TRAINING_DAYS})
         for v, rows in per_venue.items()
-    ])
+    ]
 
+
+def _untrained_manager_tasks(today: date) -> int:
+    """Step 2: an interview task per manager past the grace period without the exam."""
     passed_managers = Attempt.objects.filter(paper__code=Paper.Code.MANAGER, passed=True).values("user_id")
     overdue = (Venue.managers.through.objects
                .filter(user__is_active=True, user__date_joined__date__lte=today - timedelta(days=MANAGER_GRACE_DAYS),
@@ -251,7 +262,11 @@ def _check(today: date) -> dict[str, int]:
             venue_id=venue_id, reason=InterviewReason.NO_PREVENTION_TRAINING, source=f"training:manager:{user_id}",
             detail={"manager": user_id}, due_on=today + timedelta(days=14))
         tasks += int(created)
+    return tasks
 
+
+def _refresher_notices(today: date) -> list[NoticeSpec]:
+    """Step 3: per venue, how many active employees passed their last exam over a year ago."""
     passes = dict(Attempt.objects.filter(passed=True, person__isnull=False).values("person_id")
                   .annotate(last=Max("day")).values_list("person_id", "last"))
     due_by_venue: dict[int, int] = {}
@@ -261,7 +276,7 @@ def _check(today: date) -> dict[str, int]:
         if last is not None and last <= today - timedelta(days=REFRESHER_DAYS):
             due_by_venue[venue_id] = due_by_venue.get(venue_id, 0) + 1
     month = today.strftime("%Y-%m")
-    notices = notices_send(specs=[
+    return [
         NoticeSpec(user_id=user_id, venue_id=venue_id, kind="refresher_due", dedupe_key=f"refresher:{venue_id}:{month}",
                    title=_("Yearly anti-drug refresher due"),
                    body=_("%(n)d employee(s) passed their last exam more than a year ago.") % {
@@ -269,9 +284,7 @@ def _check(today: date) -> dict[str, int]:
                    link=reverse("venues:detail", args=[venue_id]))
         for venue_id, user_id in Venue.managers.through.objects.filter(venue_id__in=due_by_venue).values_list(
             "venue_id", "user_id")
-    ])
-    return {"alerts_created": raised.created, "alerts_updated": raised.updated, "interview_tasks": tasks,
-            "refresher_notices": notices}
+    ]
 
 
 def person_has_passed_onboarding(person_id: int) -> bool:

@@ -100,36 +100,47 @@ def employee_register(
         id_number=id_number,
         defaults={"name": name, "phone": phone, "gender": id_gender(id_number), "birth_date": id_birth_date(id_number)},
     )
-    elsewhere: list[Employment] = []
-    if not created:
-        if not _same_name(person.name, name):
-            raise ValidationError({"name": _(
-                "This name does not match the person registered with this ID number. Check the ID card; if the "
-                "record is wrong, contact the police to correct it.")})
-        current = list(Employment.objects.select_for_update().current().filter(person=person)
-                       .select_related("venue"))
-        if any(e.venue_id == venue.pk for e in current):
-            raise ValidationError({"id_number": _("This person is already registered as an employee of this venue.")})
-        elsewhere = current
-        if person.phone != phone and (not elsewhere or by.may_change_identity):
-            person.phone = phone
-            person.save(update_fields=["phone", "updated_at"])
-            audit_record(action="person_identity_change", request=request, actor=by, target=person,
-                         detail={"fields": ["phone"], "via": "registration"})
+    elsewhere = [] if created else _known_person(person=person, name=name, phone=phone, venue=venue, by=by,
+                                                 request=request)
     if photo is not None and (created or _may_change_identity(by=by, person=person, venue=venue)):
         person.photo = photo
         person.save(update_fields=["photo", "updated_at"])
-    try:
-        with transaction.atomic():
-            employment = Employment.objects.create(person=person, venue=venue, position=position.strip()[:50],
-                                                   hired_on=hired_on)
-    except IntegrityError as exc:
-        raise ValidationError({"id_number": _("This person was just registered here by someone else.")}) from exc
+    employment = _employment_open(person=person, venue=venue, position=position, hired_on=hired_on)
     audit_record(action="employee_register", request=request, actor=by, target=employment,
                  detail={"person": person.pk, "new_person": created, "transfers_from": [e.pk for e in elsewhere]})
     if elsewhere:
         _transfers_open(person=person, to_employment=employment, previous=elsewhere)
     return employment
+
+
+def _known_person(*, person: Person, name: str, phone: str, venue: Venue, by: User,
+                  request: HttpRequest | None) -> list[Employment]:
+    """Steps 2-3 for a person already on record: the name must match; the phone changes only
+    when this venue will alone employ them (or the police register). Returns the person's
+    current employments elsewhere (row-locked)."""
+    if not _same_name(person.name, name):
+        raise ValidationError({"name": _(
+            "This name does not match the person registered with this ID number. Check the ID card; if the "
+            "record is wrong, contact the police to correct it.")})
+    current = list(Employment.objects.select_for_update().current().filter(person=person).select_related("venue"))
+    if any(e.venue_id == venue.pk for e in current):
+        raise ValidationError({"id_number": _("This person is already registered as an employee of this venue.")})
+    if person.phone != phone and (not current or by.may_change_identity):
+        person.phone = phone
+        person.save(update_fields=["phone", "updated_at"])
+        audit_record(action="person_identity_change", request=request, actor=by, target=person,
+                     detail={"fields": ["phone"], "via": "registration"})
+    return current
+
+
+def _employment_open(*, person: Person, venue: Venue, position: str, hired_on: date) -> Employment:
+    """Step 4: the pending employment; the database allows one current one per person and venue."""
+    try:
+        with transaction.atomic():
+            return Employment.objects.create(person=person, venue=venue, position=position.strip()[:50],
+                                             hired_on=hired_on)
+    except IntegrityError as exc:
+        raise ValidationError({"id_number": _("This person was just registered here by someone else.")}) from exc
 
 
 def _transfers_open(*, person: Person, to_employment: Employment, previous: list[Employment]) -> None:
