@@ -16,7 +16,7 @@ from alerts.models import Alert, AlertEvent
 from inspections.models import Inspection, RectificationOrder
 from pledges.models import Kind as PledgeKind
 from pledges.models import Pledge
-from ratings.models import Colour, MonthlyGrade, Standing, Tier
+from ratings.models import Colour, MonthlyGrade, Rating, Standing, Tier
 from staff.models import Employment, VenueDay
 from training.models import Attempt
 from venues.models import Venue
@@ -126,19 +126,43 @@ def alerts_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, 
     return out
 
 
-def colours_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
-    """Venues graded green, yellow and red in each of the last months (one query)."""
+def _month_firsts(months: int) -> list[date]:
+    """The first day of each of the last ``months`` months, oldest first, this month last."""
     today = timezone.localdate()
     firsts = []
     y, m = today.year, today.month
     for _i in range(months):
         firsts.append(date(y, m, 1))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    firsts.reverse()
+    return firsts[::-1]
+
+
+def colours_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
+    """Venues graded green, yellow and red in each of the last months (one query)."""
+    firsts = _month_firsts(months)
     grades = MonthlyGrade.objects.filter(area_scope(user, area, "venue__"), month__gte=firsts[0])
     table = {(r["month"], r["colour"]): r["n"]
              for r in grades.order_by().values("month", "colour").annotate(n=Count("venue"))}
     return [{"month": f, **{c: table.get((f, c), 0) for c in Colour.values}} for f in firsts]
+
+
+def tiers_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
+    """Venues per star tier in each of the last months (one query).
+
+    Ratings are per period (a quarter by default): a month counts the rating of the period
+    it falls in, provisional for the running period. Grouped by period and tier in SQL, then
+    spread over the months of each period."""
+    firsts = _month_firsts(months)
+    last_day = timezone.localdate()
+    rows = (Rating.objects.filter(area_scope(user, area, "venue__"), period_end__gte=firsts[0],
+                                  period_start__lte=last_day)
+            .order_by().values("period_start", "period_end", "tier").annotate(n=Count("pk")))
+    out = [{"month": f, **{t: 0 for t in Tier.values}} for f in firsts]
+    for r in rows:
+        for m in out:
+            if r["period_start"] <= m["month"] <= r["period_end"]:
+                m[r["tier"]] += r["n"]
+    return out
 
 
 def coverage_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, Any]]:
@@ -253,3 +277,76 @@ def map_markup(points: list[Any], *, alert_label: str) -> str:
         out.append(f'<a href="{prefix}{int(v.pk)}/"><circle class="{p.css}" cx="{p.x}" cy="{p.y}" r="7">'
                    f"<title>{escape(' · '.join(parts))}</title></circle></a>")
     return mark_safe("\n".join(out))  # noqa: S308 — built above from escaped names and numbers
+
+
+# --- Sign-in statistics per venue and day ---------------------------------------------
+
+SIGNIN_STATS_MAX_DAYS = 92
+
+
+def signin_stats(user: Any, area: Any, start: date, end: date) -> Any:
+    """Operating venues of the area with their sign-in figures from ``start`` to ``end``,
+    the venues signing in least against their expected headcount first.
+
+    One grouped query over the rollup, joined only on the days asked for (a filtered
+    relation: the condition sits in the JOIN, so a year of rollup rows is never read). A day
+    without a rollup row had no sign-ins; expected counts the venue's headcount on each day
+    that was not marked closed."""
+    from django.db.models import ExpressionWrapper, F, FilteredRelation, FloatField, IntegerField, Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    n_days = (end - start).days + 1
+    span = FilteredRelation("days", condition=Q(days__day__gte=start, days__day__lte=end))
+    qs = (Venue.objects.filter(area_scope(user, area)).operating().select_related("station")
+          .annotate(span=span)
+          .annotate(signed=Coalesce(Sum("span__signed_in"), 0),
+                    active_days=Count("span", filter=Q(span__signed_in__gt=0)),
+                    closed_days=Count("span", filter=Q(span__closed=True)),
+                    far=Coalesce(Sum("span__far_from_venue"), 0),
+                    untrained=Coalesce(Sum("span__before_training"), 0))
+          .annotate(expected=ExpressionWrapper(F("expected_headcount") * (Value(n_days) - F("closed_days")),
+                                               output_field=IntegerField())))
+    rate = ExpressionWrapper(100.0 * F("signed") / NullIf(F("expected"), 0), output_field=FloatField())
+    return qs.annotate(rate=rate).order_by(F("rate").asc(nulls_last=True), "station__name", "name", "pk")
+
+
+def signin_stats_days(user: Any, area: Any, start: date, end: date) -> Any:
+    """(venue, station, day, signed in, expected, closed, reason, far, before training) for
+    every operating venue of the area and every day from ``start`` to ``end``, days without
+    sign-ins included as zeros. Two queries read in chunks and merged in the same order, so
+    memory stays flat however many venues and days."""
+    venues = (Venue.objects.filter(area_scope(user, area)).operating()
+              .order_by("station__name", "name", "pk")
+              .values_list("pk", "name", "station__name", "expected_headcount"))
+    days = (VenueDay.objects.filter(area_scope(user, area, "venue__"), venue__status=Venue.Status.OPERATING,
+                                    day__gte=start, day__lte=end)
+            .order_by("venue__station__name", "venue__name", "venue_id", "day")
+            .values_list("venue_id", "day", "signed_in", "closed", "closed_reason", "far_from_venue",
+                         "before_training"))
+    rows = iter(days.iterator(chunk_size=2000))
+    pending = next(rows, None)
+    n_days = (end - start).days + 1
+    for pk, name, station, headcount in venues.iterator(chunk_size=2000):
+        for i in range(n_days):
+            day = start + timedelta(days=i)
+            if pending is not None and pending[0] == pk and pending[1] == day:
+                _v, _d, signed, closed, reason, far, untrained = pending
+                pending = next(rows, None)
+            else:
+                signed, closed, reason, far, untrained = 0, False, "", 0, 0
+            yield (name, station, day, signed, 0 if closed else headcount, closed, reason, far, untrained)
+
+
+def venue_signin_trend(venue: Venue, days: int = SIGNIN_DAYS) -> list[dict[str, Any]]:
+    """The venue's employees signed in per day over ``days`` against its expected headcount
+    (none on days marked closed), oldest first; one query."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    rows = {d: (n, closed) for d, n, closed in VenueDay.objects.filter(venue=venue, day__gte=start)
+            .values_list("day", "signed_in", "closed")}
+    out = []
+    for i in range(days):
+        d = start + timedelta(days=i)
+        n, closed = rows.get(d, (0, False))
+        out.append({"day": d, "n": n, "closed": closed, "expected": 0 if closed else venue.expected_headcount})
+    return out
