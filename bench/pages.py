@@ -156,15 +156,30 @@ def generate_supervision(rng: random.Random) -> dict[str, Any]:
     return {"officer": officer.pk, "city_officer": city_officer.pk, "district": district.pk, "counts": counts}
 
 
-def pages_bench(runs: int = 7) -> dict[str, Any]:
-    """Median server time per page over ``runs`` renders, after one warm-up render."""
+def _reuse_supervision() -> dict[str, Any] | None:
+    """The supervision records of a previous run, if there are any (``--skip-generate``)."""
+    from accounts.models import Jurisdiction, User
+    from inspections.models import Inspection
+
+    officer = User.objects.filter(username="bench_district").first()
+    city_officer = User.objects.filter(username="bench_city").first()
+    if officer is None or city_officer is None or not Inspection.objects.exists():
+        return None
+    return {"officer": officer.pk, "city_officer": city_officer.pk,
+            "district": Jurisdiction.objects.get(code="B330600").pk, "counts": {"reused": True}}
+
+
+def pages_bench(runs: int = 7, reuse: bool = False) -> dict[str, Any]:
+    """Median server time per page over ``runs`` renders, after one warm-up render.
+
+    ``reuse``: keep the supervision records of the previous run instead of generating them."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Jurisdiction, User
 
-    setup = generate_supervision(random.Random(20260102))
+    setup = (reuse and _reuse_supervision()) or generate_supervision(random.Random(20260102))
     officer, city_officer = User.objects.get(pk=setup["officer"]), User.objects.get(pk=setup["city_officer"])
     district = Jurisdiction.objects.get(pk=setup["district"])
     from django.utils import timezone
@@ -218,6 +233,7 @@ def _time_pages(time_it: Any, page: Any, officer: Any, city_officer: Any, distri
     time_it("alert list (city)", page(city_officer, "/alerts/"))
     time_it("venue list (city)", page(city_officer, "/venues/"))
     time_it("due list (city)", page(city_officer, "/ratings/due/"))
+    time_it("sign-in statistics, 30 days (city)", page(city_officer, "/dashboard/signins/"))
     time_it("monthly report build (district)", lambda: monthly_report_build(jurisdiction=district, month=month))
     time_it("monthly report build (city)", lambda: monthly_report_build(jurisdiction=district.parent, month=month))
     report = monthly_report_build(jurisdiction=district, month=month)
