@@ -26,6 +26,7 @@ from venues.selectors import area_from_request, areas_for_user, venue_counts_for
 from . import selectors
 from .charts import Series, bar_chart, line_chart
 from .forms import SigninStatsForm
+from .tiles import project_on_tiles
 
 
 def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
@@ -109,8 +110,13 @@ def _map(mode: str, user: Any, area: Any) -> dict[str, Any]:
         # Built from the area alone: the HTML is shared by every reader of this scope.
         query = urlencode({"area": area.pk, "map": value} if area else {"map": value})
         modes.append({"label": label, "url": f"?{query}#map", "active": value == mode})
-    geometry = project(venues, selectors.map_css(mode))
+    tile_url = getattr(settings, "DAODAO_MAP_TILE_URL", "")
+    if tile_url:
+        geometry = project_on_tiles(venues, selectors.map_css(mode), tile_url)
+    else:
+        geometry = project(venues, selectors.map_css(mode))
     return {"geometry": geometry, "legend": legend, "modes": modes, "count": len(venues),
+            "attribution": getattr(settings, "DAODAO_MAP_TILE_ATTRIBUTION", "") if tile_url else "",
             "svg": selectors.map_markup(geometry["points"], alert_label=_("active alert"))}
 
 

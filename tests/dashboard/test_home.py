@@ -216,3 +216,32 @@ def test_trends_and_map_are_cached_per_area_not_per_user(client_for, users, load
     assert "越城KTV" not in r.content.decode()
     assert "越城KTV" not in r.context["map_html"] and "越城KTV" not in r.context["trends_html"]
     assert "越城KTV" not in r.context["figures_html"]
+
+
+def test_map_is_a_plain_plot_unless_an_intranet_tile_url_is_set(client_for, users, loaded, settings):
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 0
+    client = client_for(users["officer_a"])
+    html = client.get("/").context["map_html"]
+    assert "<image" not in html and "<circle" in html
+    settings.DAODAO_MAP_TILE_URL = "https://tiles.gaj.local/{z}/{x}/{y}.png"
+    settings.DAODAO_MAP_TILE_ATTRIBUTION = "市局地图服务"
+    html = client.get("/").context["map_html"]
+    # One venue with coordinates (30.0, 120.58): at zoom 18 it sits in tile (218875, 108154).
+    assert 'href="https://tiles.gaj.local/18/218875/108154.png"' in html
+    assert "市局地图服务" in html and html.count("<circle") == 1
+
+
+def test_tiles_frame_the_venues_at_the_largest_zoom_that_fits():
+    from types import SimpleNamespace
+
+    from dashboard.tiles import project_on_tiles
+
+    venues = [SimpleNamespace(latitude="30.00", longitude="120.50"),
+              SimpleNamespace(latitude="30.10", longitude="120.70"), SimpleNamespace(latitude=None, longitude=None)]
+    geo = project_on_tiles(venues, lambda v: "x", "https://t/{z}/{x}/{y}.png")
+    assert geo["zoom"] == 12 and geo["missing"] == 1
+    xs = [p.x for p in geo["points"]]
+    ys = [p.y for p in geo["points"]]
+    assert all(0 < x < geo["width"] for x in xs) and all(0 < y < geo["height"] for y in ys)
+    assert ys[0] > ys[1] and xs[0] < xs[1]  # north is up, east is right
+    assert all(t["x"] <= geo["width"] and t["x"] > -256 and t["y"] > -256 for t in geo["tiles"])
