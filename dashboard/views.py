@@ -229,7 +229,7 @@ def signin_stats_export(request: HttpRequest) -> HttpResponse:
     return xlsx_sheets_response(f"signins-{start:%Y%m%d}-{end:%Y%m%d}", [Sheet(
         name=what, title=export_title(what=what, user=user, filters=filters),
         widths=(26, 14, 12, 10, 10, 8, 20, 12, 12),
-        headers=[_("Venue"), _("Police station"), _("Day"), _("Signed in"), _("Expected"), _("Closed"),
+        headers=[_("Venue"), _("Police station"), _("Day"), _("Signed in"), _("Expected"), _("Closed that day"),
                  _("Closure reason"), _("Far from the venue"), _("Before training")],
         rows=rows)])
 
