@@ -17,10 +17,10 @@ class SigninStatsForm(forms.Form):
 
     start = forms.DateField(label=_("From"), required=False, input_formats=["%Y-%m-%d"],
                             validators=[PlausibleDate(past_days=3 * 366, future_days=0)],
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=_("To"), required=False, input_formats=["%Y-%m-%d"],
                           validators=[PlausibleDate(past_days=3 * 366, future_days=0)],
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

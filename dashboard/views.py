@@ -191,6 +191,8 @@ def _signin_filters(request: HttpRequest) -> dict[str, Any]:
     area = area_from_request(request)
     form = SigninStatsForm(request.GET or None)
     start, end = form.period()
+    if not (form.is_bound and form.errors):
+        form = SigninStatsForm(initial={"start": start, "end": end})  # the fields show the period shown
     return {"area": area, "form": form, "start": start, "end": end}
 
 
@@ -242,5 +244,7 @@ def venue_trend_panel(request: HttpRequest, venue: Any) -> dict[str, Any] | None
         [f"{d['day']:%m-%d}" for d in days],
         [Series(_("expected headcount (closed days left out)"), "expected", [d["expected"] for d in days]),
          Series(_("signed in"), "signed", [d["n"] for d in days])], every=15)
+    # The manager's phone page leads with today's to-do: the trend stays folded there.
     return {"venue": venue, "chart": chart, "title": _("Employees signed in per day, last 90 days"),
+            "folded": request.user.is_manager,
             "rows": [(f"{d['day']:%Y-%m-%d}", d["n"], d["expected"], d["closed"]) for d in reversed(days)]}
