@@ -286,30 +286,51 @@ def map_markup(points: list[Any], *, alert_label: str) -> str:
 SIGNIN_STATS_MAX_DAYS = 92
 
 
-def signin_stats(user: Any, area: Any, start: date, end: date) -> Any:
+@dataclass(frozen=True)
+class SigninRow:
+    """One venue's sign-in figures over a period (thousands of rows: no model instances)."""
+
+    pk: int
+    name: str
+    station: str
+    signed: int
+    expected: int
+    active_days: int
+    closed_days: int
+    far: int
+    untrained: int
+
+    @property
+    def rate(self) -> float | None:
+        return 100 * self.signed / self.expected if self.expected else None
+
+
+def signin_stats(user: Any, area: Any, start: date, end: date) -> list[SigninRow]:
     """Operating venues of the area with their sign-in figures from ``start`` to ``end``,
     the venues signing in least against their expected headcount first.
 
-    One grouped query over the rollup, joined only on the days asked for (a filtered
-    relation: the condition sits in the JOIN, so a year of rollup rows is never read). A day
-    without a rollup row had no sign-ins; expected counts the venue's headcount on each day
-    that was not marked closed."""
-    from django.db.models import ExpressionWrapper, F, FilteredRelation, FloatField, IntegerField, Value
-    from django.db.models.functions import Coalesce, NullIf
-
+    Two queries whatever the number of venues: the venues, and the rollup of the period
+    grouped by venue (a day without a rollup row had no sign-ins). Expected is the venue's
+    headcount on each day that was not marked closed. Sorting by a ratio of two aggregates
+    is done here: in SQL it would group every venue column with the rollup rows."""
     n_days = (end - start).days + 1
-    span = FilteredRelation("days", condition=Q(days__day__gte=start, days__day__lte=end))
-    qs = (Venue.objects.filter(area_scope(user, area)).operating().select_related("station")
-          .annotate(span=span)
-          .annotate(signed=Coalesce(Sum("span__signed_in"), 0),
-                    active_days=Count("span", filter=Q(span__signed_in__gt=0)),
-                    closed_days=Count("span", filter=Q(span__closed=True)),
-                    far=Coalesce(Sum("span__far_from_venue"), 0),
-                    untrained=Coalesce(Sum("span__before_training"), 0))
-          .annotate(expected=ExpressionWrapper(F("expected_headcount") * (Value(n_days) - F("closed_days")),
-                                               output_field=IntegerField())))
-    rate = ExpressionWrapper(100.0 * F("signed") / NullIf(F("expected"), 0), output_field=FloatField())
-    return qs.annotate(rate=rate).order_by(F("rate").asc(nulls_last=True), "station__name", "name", "pk")
+    venues = (Venue.objects.filter(area_scope(user, area)).operating()
+              .values_list("pk", "name", "station__name", "expected_headcount"))
+    days = {r["venue"]: r for r in VenueDay.objects.filter(
+        area_scope(user, area, "venue__"), venue__status=Venue.Status.OPERATING, day__gte=start, day__lte=end)
+        .order_by().values("venue").annotate(
+            signed=Sum("signed_in"), active=Count("pk", filter=Q(signed_in__gt=0)),
+            closed_days=Count("pk", filter=Q(closed=True)), far=Sum("far_from_venue"),
+            untrained=Sum("before_training"))}
+    rows = []
+    for pk, name, station, headcount in venues:
+        d = days.get(pk, {})
+        closed = d.get("closed_days", 0)
+        rows.append(SigninRow(pk=pk, name=name, station=station, signed=d.get("signed", 0),
+                              expected=headcount * (n_days - closed), active_days=d.get("active", 0),
+                              closed_days=closed, far=d.get("far", 0), untrained=d.get("untrained", 0)))
+    rows.sort(key=lambda r: (r.rate is None, r.rate or 0, r.station, r.name, r.pk))
+    return rows
 
 
 def signin_stats_days(user: Any, area: Any, start: date, end: date) -> Any:
