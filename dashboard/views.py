@@ -129,22 +129,42 @@ def scope_key(user: Any) -> str:
     return f"{user.role}.{user.department or '-'}.{node}"
 
 
-def _cached(user: Any, area: Any, part: str, build: Any) -> Any:
+def _cached(user: Any, area: Any, part: str, build: Any, *, rebuild: bool = False) -> Any:
     """Trends, the map and the figure tiles change by the day and the week, not by the
     second: each is rendered at most once per ``DAODAO_DASHBOARD_CACHE_SECONDS`` (default 10
     minutes) for one scope, area and language, in the shared cache, as finished HTML (a hit
     costs no query and no template work). The key is the scope itself, so users of the same
     area share it and nobody reads figures of an area they cannot see. Today's work, the
-    districts side by side and the reader's own notices are never cached."""
+    districts side by side and the reader's own notices are never cached. ``rebuild``: build
+    and store even if cached (the warming job, ``dashboard.warm_home``)."""
     seconds = getattr(settings, "DAODAO_DASHBOARD_CACHE_SECONDS", 600)
     if not seconds:
         return build()
     key = f"dashboard:{part}:{scope_key(user)}:{area.pk if area else ''}:{get_language()}:{timezone.localdate()}"
-    value = cache.get(key)
+    value = None if rebuild else cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, seconds)
     return value
+
+
+def home_parts(request: HttpRequest, area: Any, mode: str, *, rebuild: bool = False) -> dict[str, str]:
+    """The cached parts of the police home as HTML: trends, the map in ``mode`` and, over the
+    whole area, the other apps' figure tiles (the panels that show the reader's own things
+    are rendered live by the page, never here)."""
+    user = request.user
+    parts = {
+        "trends": _cached(user, area, "trends", lambda: render_to_string(
+            "dashboard/trends.html", {"trends": _trends(user, area)}), rebuild=rebuild),
+        "map": _cached(user, area, f"map-{mode}", lambda: render_to_string(
+            "dashboard/map.html", {"map": _map(mode, user, area)}), rebuild=rebuild),
+        "figures": "",
+    }
+    # The other apps' figure panels cover the officer's whole area; narrowed, they would mislead.
+    if area is None:
+        shared = [p for p in ui.DASHBOARD_PANELS if not p.per_user]
+        parts["figures"] = _cached(user, None, "figures", lambda: _figures(request, shared), rebuild=rebuild)
+    return parts
 
 
 def _figures(request: HttpRequest, shared: list[Any]) -> str:
@@ -164,21 +184,14 @@ def home(request: HttpRequest) -> HttpResponse:
     area = area_from_request(request)
     mode = request.GET.get("map", "tier")
     mode = mode if mode in selectors.MAP_MODES else "tier"
-    trends = _cached(user, area, "trends", lambda: render_to_string(
-        "dashboard/trends.html", {"trends": _trends(user, area)}))
-    map_html = _cached(user, area, f"map-{mode}", lambda: render_to_string(
-        "dashboard/map.html", {"map": _map(mode, user, area)}))
-    # The other apps' figure panels cover the officer's whole area; narrowed, they would mislead.
-    own, figures = [], ""
-    if area is None:
-        own = ui.render_panels([p for p in ui.DASHBOARD_PANELS if p.per_user], request)
-        shared = [p for p in ui.DASHBOARD_PANELS if not p.per_user]
-        figures = _cached(user, None, "figures", lambda: _figures(request, shared))
+    parts = home_parts(request, area, mode)
+    own = ui.render_panels([p for p in ui.DASHBOARD_PANELS if p.per_user], request) if area is None else []
     return render(request, "dashboard/home.html", {
         "area": area, "areas": areas_for_user(user),
         "work": ui.work_lines(request, area),
         "districts": selectors.districts_side_by_side(user) if selectors.shows_districts(user, area) else None,
-        "trends_html": trends, "map_html": map_html, "own_panels": own, "figures_html": figures,
+        "trends_html": parts["trends"], "map_html": parts["map"], "own_panels": own,
+        "figures_html": parts["figures"],
     })
 
 

@@ -245,3 +245,22 @@ def test_tiles_frame_the_venues_at_the_largest_zoom_that_fits():
     assert all(0 < x < geo["width"] for x in xs) and all(0 < y < geo["height"] for y in ys)
     assert ys[0] > ys[1] and xs[0] < xs[1]  # north is up, east is right
     assert all(t["x"] <= geo["width"] and t["x"] > -256 and t["y"] > -256 for t in geo["tiles"])
+
+
+def test_warming_job_builds_every_scope_so_the_first_reader_waits_for_nothing(client_for, users, loaded, tree,
+                                                                             city_officer, settings):
+    from django.core.cache import cache
+
+    from dashboard.tasks import warm_home
+
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 600
+    cache.clear()
+    # officer_a, officer_a1, officer_b, officer_city and the administrator: five scopes.
+    assert warm_home() == {"scopes": 5}
+    client = client_for(users["officer_a"])
+    with CaptureQueriesContext(connection) as q:
+        r = client.get("/")
+    assert len(q) == 18  # the cached home's count: nothing was built for this reader
+    assert "越城KTV" in r.context["map_html"] and "柯桥足浴" not in r.context["map_html"]
+    r = client_for(users["officer_b"]).get("/")
+    assert "越城KTV" not in r.context["map_html"] + r.context["trends_html"] + r.context["figures_html"]
