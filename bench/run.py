@@ -402,7 +402,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--duration", type=int, default=10, help="seconds per load run")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-generate", action="store_true", help="reuse the data of the previous run")
+    parser.add_argument("--skip-generate", action="store_true",
+                        help="reuse the data of the previous run (with --only pages: the supervision records too)")
+    parser.add_argument("--page-runs", type=int, default=7, help="renders per page (median reported)")
     parser.add_argument("--only", choices=["http", "pgbench", "detector", "pages"], action="append",
                         help="pages: server time of the officer's pages (not in the default set)")
     args = parser.parse_args()
@@ -427,7 +429,7 @@ def main() -> None:
         from bench.pages import pages_bench
 
         print("officer's pages …")
-        report["pages"] = pages_bench()
+        report["pages"] = pages_bench(runs=args.page_runs, reuse=args.skip_generate)
     if "http" in only:
         print("http sign-in throughput …")
         report["http"] = http_bench(args, url)

@@ -39,6 +39,8 @@ app.conf.beat_schedule = {
     "ratings-refresh-standings": {"task": "ratings.refresh_standings", "schedule": crontab(hour=3, minute=0)},
     # Freeze the quarter that ended and grade the month that ended; later runs are no-ops.
     "ratings-close-periods": {"task": "ratings.close_periods", "schedule": crontab(hour=3, minute=30)},
+    # The police home's trends, map and figure tiles, rebuilt before their 10-minute cache expires.
+    "dashboard-warm-home": {"task": "dashboard.warm_home", "schedule": crontab(minute="*/5")},
     # 月报 of the month that ended, after close_periods has graded it; keeps existing versions, re-runs build nothing.
     "reports-build-monthly": {"task": "reports.build_monthly_reports",
                               "schedule": crontab(day_of_month=1, hour=4, minute=0)},

@@ -9,6 +9,7 @@ nothing falls back silently to the demo's SQLite file, eager Celery or a per-pro
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -203,8 +204,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The dashboard's venue map draws a plain coordinate plot, fetching nothing. Where the police
+# intranet has a map tile server, its URL template ("https://tiles.gaj.local/{z}/{x}/{y}.png")
+# puts the venues on its tiles (Web Mercator); the tiles' origin is allowed as an image source.
+DAODAO_MAP_TILE_URL = os.environ.get("DAODAO_MAP_TILE_URL", "")
+DAODAO_MAP_TILE_ATTRIBUTION = os.environ.get("DAODAO_MAP_TILE_ATTRIBUTION", "")
+_tiles = urlsplit(DAODAO_MAP_TILE_URL)
+if DAODAO_MAP_TILE_URL and (_tiles.scheme not in ("http", "https") or not _tiles.netloc
+                            or not all(k in DAODAO_MAP_TILE_URL for k in ("{z}", "{x}", "{y}"))):
+    raise ImproperlyConfigured("DAODAO_MAP_TILE_URL must be an http(s) URL with {z}, {x} and {y}.")
+_tile_origin = f" {_tiles.scheme}://{_tiles.netloc}" if DAODAO_MAP_TILE_URL else ""
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:{_tile_origin}; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )

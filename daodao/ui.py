@@ -3,8 +3,10 @@
 Apps register from their ``AppConfig.ready()``:
 
 - ``nav(label, url_name, allowed, order)``: a navigation entry shown when ``allowed(user)``.
-- ``dashboard_panel(template, context, order)``: a section of the home dashboard;
-  ``context(request)`` returns the template context, or None to hide the panel.
+- ``dashboard_panel(template, context, order, per_user=False)``: a section of the home
+  dashboard; ``context(request)`` returns the template context, or None to hide the panel.
+  The police home caches the rendered panels per scope (the user's role, department and
+  jurisdiction) unless ``per_user`` says the panel shows the reader's own things.
 - ``venue_todo(template, context, order)``: one item of the manager's "today's to-do" at
   the top of the venue page (same contract as a venue panel; None when nothing is to do
   and nothing worth saying).
@@ -35,6 +37,7 @@ class Panel:
     template: str
     context: Callable[..., dict[str, Any] | None]
     order: int
+    per_user: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,9 @@ def nav(label: Any, url_name: str, allowed: Callable[[Any], bool], order: int = 
     NAV.sort(key=lambda e: e.order)
 
 
-def dashboard_panel(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
-    DASHBOARD_PANELS.append(Panel(template, context, order))
+def dashboard_panel(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50,
+                    per_user: bool = False) -> None:
+    DASHBOARD_PANELS.append(Panel(template, context, order, per_user))
     DASHBOARD_PANELS.sort(key=lambda p: p.order)
 
 

@@ -49,6 +49,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("venues/", include("venues.urls")),
     path("reports/", include("reports.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("alerts/", include("alerts.urls")),
     path("inspections/", include("inspections.urls")),
     path("notices/", include("notices.urls")),

@@ -18,7 +18,7 @@ from alerts.models import Alert, AlertEvent
 from inspections.models import Inspection, RectificationOrder
 from pledges.models import Kind as PledgeKind
 from pledges.models import Pledge
-from ratings.models import Colour, MonthlyGrade, Standing, Tier
+from ratings.models import Colour, MonthlyGrade, Rating, Standing, Tier
 from staff.models import Employment, VenueDay
 from training.models import Attempt
 from venues.models import Venue
@@ -87,13 +87,15 @@ def districts_side_by_side(user: Any) -> list[dict[str, Any]]:
 
 def signins_per_day(user: Any, area: Any, days: int = SIGNIN_DAYS) -> list[dict[str, Any]]:
     """Employees signed in per day over the area against the expected headcount of its
-    operating venues, less the venues closed that day (three queries)."""
+    operating venues, less the venues closed that day (two queries: one pass over the rollup)."""
     today = timezone.localdate()
     start = today - timedelta(days=days - 1)
     rollup = VenueDay.objects.filter(area_scope(user, area, "venue__"), day__gte=start)
-    signed = {r["day"]: r["n"] for r in rollup.order_by().values("day").annotate(n=Sum("signed_in"))}
-    closed = {r["day"]: r["n"] or 0 for r in rollup.filter(closed=True, venue__status=Venue.Status.OPERATING)
-              .order_by().values("day").annotate(n=Sum("venue__expected_headcount"))}
+    per_day = {r["day"]: r for r in rollup.order_by().values("day").annotate(
+        n=Sum("signed_in"),
+        closed=Sum("venue__expected_headcount", filter=Q(closed=True, venue__status=Venue.Status.OPERATING)))}
+    signed = {d: r["n"] for d, r in per_day.items()}
+    closed = {d: r["closed"] or 0 for d, r in per_day.items()}
     expected = (Venue.objects.filter(area_scope(user, area)).operating()
                 .aggregate(n=Sum("expected_headcount"))["n"] or 0)
     return [{"day": start + timedelta(days=i), "n": signed.get(start + timedelta(days=i), 0) or 0,
@@ -128,19 +130,43 @@ def alerts_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, 
     return out
 
 
-def colours_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
-    """Venues graded green, yellow and red in each of the last months (one query)."""
+def _month_firsts(months: int) -> list[date]:
+    """The first day of each of the last ``months`` months, oldest first, this month last."""
     today = timezone.localdate()
     firsts = []
     y, m = today.year, today.month
     for _i in range(months):
         firsts.append(date(y, m, 1))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    firsts.reverse()
+    return firsts[::-1]
+
+
+def colours_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
+    """Venues graded green, yellow and red in each of the last months (one query)."""
+    firsts = _month_firsts(months)
     grades = MonthlyGrade.objects.filter(area_scope(user, area, "venue__"), month__gte=firsts[0])
     table = {(r["month"], r["colour"]): r["n"]
              for r in grades.order_by().values("month", "colour").annotate(n=Count("venue"))}
     return [{"month": f, **{c: table.get((f, c), 0) for c in Colour.values}} for f in firsts]
+
+
+def tiers_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
+    """Venues per star tier in each of the last months (one query).
+
+    Ratings are per period (a quarter by default): a month counts the rating of the period
+    it falls in, provisional for the running period. Grouped by period and tier in SQL, then
+    spread over the months of each period."""
+    firsts = _month_firsts(months)
+    last_day = timezone.localdate()
+    rows = (Rating.objects.filter(area_scope(user, area, "venue__"), period_end__gte=firsts[0],
+                                  period_start__lte=last_day)
+            .order_by().values("period_start", "period_end", "tier").annotate(n=Count("pk")))
+    out = [{"month": f, **{t: 0 for t in Tier.values}} for f in firsts]
+    for r in rows:
+        for m in out:
+            if r["period_start"] <= m["month"] <= r["period_end"]:
+                m[r["tier"]] += r["n"]
+    return out
 
 
 def coverage_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, Any]]:
@@ -253,3 +279,97 @@ def map_markup(points: list[Any], *, alert_label: str) -> str:
         out.append(f'<a href="{prefix}{int(v.pk)}/"><circle class="{p.css}" cx="{p.x}" cy="{p.y}" r="7">'
                    f"<title>{escape(' · '.join(parts))}</title></circle></a>")
     return mark_safe("\n".join(out))  # noqa: S308 — built above from escaped names and numbers
+
+
+# --- Sign-in statistics per venue and day ---------------------------------------------
+
+SIGNIN_STATS_MAX_DAYS = 92
+
+
+@dataclass(frozen=True)
+class SigninRow:
+    """One venue's sign-in figures over a period (thousands of rows: no model instances)."""
+
+    pk: int
+    name: str
+    station: str
+    signed: int
+    expected: int
+    active_days: int
+    closed_days: int
+    far: int
+    untrained: int
+
+    @property
+    def rate(self) -> float | None:
+        return 100 * self.signed / self.expected if self.expected else None
+
+
+def signin_stats(user: Any, area: Any, start: date, end: date) -> list[SigninRow]:
+    """Operating venues of the area with their sign-in figures from ``start`` to ``end``,
+    the venues signing in least against their expected headcount first.
+
+    Two queries whatever the number of venues: the venues, and the rollup of the period
+    grouped by venue (a day without a rollup row had no sign-ins). Expected is the venue's
+    headcount on each day that was not marked closed. Sorting by a ratio of two aggregates
+    is done here: in SQL it would group every venue column with the rollup rows."""
+    n_days = (end - start).days + 1
+    venues = (Venue.objects.filter(area_scope(user, area)).operating()
+              .values_list("pk", "name", "station__name", "expected_headcount"))
+    days = {r["venue"]: r for r in VenueDay.objects.filter(
+        area_scope(user, area, "venue__"), venue__status=Venue.Status.OPERATING, day__gte=start, day__lte=end)
+        .order_by().values("venue").annotate(
+            signed=Sum("signed_in"), active=Count("pk", filter=Q(signed_in__gt=0)),
+            closed_days=Count("pk", filter=Q(closed=True)), far=Sum("far_from_venue"),
+            untrained=Sum("before_training"))}
+    rows = []
+    for pk, name, station, headcount in venues:
+        d = days.get(pk, {})
+        closed = d.get("closed_days", 0)
+        rows.append(SigninRow(pk=pk, name=name, station=station, signed=d.get("signed", 0),
+                              expected=headcount * (n_days - closed), active_days=d.get("active", 0),
+                              closed_days=closed, far=d.get("far", 0), untrained=d.get("untrained", 0)))
+    rows.sort(key=lambda r: (r.rate is None, r.rate or 0, r.station, r.name, r.pk))
+    return rows
+
+
+def signin_stats_days(user: Any, area: Any, start: date, end: date) -> Any:
+    """(venue, station, day, signed in, expected, closed, reason, far, before training) for
+    every operating venue of the area and every day from ``start`` to ``end``, days without
+    sign-ins included as zeros. Two queries read in chunks and merged in the same order, so
+    memory stays flat however many venues and days."""
+    venues = (Venue.objects.filter(area_scope(user, area)).operating()
+              .order_by("station__name", "name", "pk")
+              .values_list("pk", "name", "station__name", "expected_headcount"))
+    days = (VenueDay.objects.filter(area_scope(user, area, "venue__"), venue__status=Venue.Status.OPERATING,
+                                    day__gte=start, day__lte=end)
+            .order_by("venue__station__name", "venue__name", "venue_id", "day")
+            .values_list("venue_id", "day", "signed_in", "closed", "closed_reason", "far_from_venue",
+                         "before_training"))
+    rows = iter(days.iterator(chunk_size=2000))
+    pending = next(rows, None)
+    n_days = (end - start).days + 1
+    for pk, name, station, headcount in venues.iterator(chunk_size=2000):
+        for i in range(n_days):
+            day = start + timedelta(days=i)
+            if pending is not None and pending[0] == pk and pending[1] == day:
+                _v, _d, signed, closed, reason, far, untrained = pending
+                pending = next(rows, None)
+            else:
+                signed, closed, reason, far, untrained = 0, False, "", 0, 0
+            yield (name, station, day, signed, 0 if closed else headcount, closed, reason, far, untrained)
+
+
+def venue_signin_trend(venue: Venue, days: int = SIGNIN_DAYS) -> list[dict[str, Any]]:
+    """The venue's employees signed in per day over ``days`` against its expected headcount
+    (none on days marked closed), oldest first; one query."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    rows = {d: (n, closed) for d, n, closed in VenueDay.objects.filter(venue=venue, day__gte=start)
+            .values_list("day", "signed_in", "closed")}
+    out = []
+    for i in range(days):
+        d = start + timedelta(days=i)
+        n, closed = rows.get(d, (0, False))
+        out.append({"day": d, "n": n, "closed": closed, "expected": 0 if closed else venue.expected_headcount})
+    return out

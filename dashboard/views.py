@@ -3,20 +3,30 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from daodao import ui
+from daodao.excel import Sheet, export_title, xlsx_sheets_response
 from ratings.models import Colour, Tier
 from venues import views as venue_views
 from venues.maps import project
+from venues.models import Venue
+from venues.scoping import area_scope
 from venues.selectors import area_from_request, areas_for_user, venue_counts_for_user
 
 from . import selectors
 from .charts import Series, bar_chart, line_chart
+from .forms import SigninStatsForm
+from .tiles import project_on_tiles
 
 
 def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
@@ -46,6 +56,12 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
          Series(_("employees with a valid pledge"), "employee", [c["employee_pledge"] for c in cover]),
          Series(_("employees who passed the exam"), "trained", [c["trained"] for c in cover])],
         top=100, every=2)
+    tier_months = selectors.tiers_per_month(user, area)
+    tier_order = [value for value, _label in reversed(Tier.choices)]
+    tier_labels = dict(Tier.choices)
+    tiers = bar_chart(
+        [f"{m['month']:%Y-%m}" for m in tier_months],
+        [Series(tier_labels[t], f"tier-{t}", [m[t] for m in tier_months]) for t in tier_order], stacked=True)
     months = selectors.colours_per_month(user, area)
     colours = bar_chart(
         [f"{m['month']:%Y-%m}" for m in months],
@@ -55,7 +71,7 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
         {"title": _("Employees signed in per day, last 90 days"), "chart": signins, "kind": "line",
          "head": [_("Day"), _("Signed in"), _("Expected")],
          "rows": [(f"{d['day']:%Y-%m-%d}", d["n"], d["expected"]) for d in reversed(days)],
-         "link": selectors.link("venues:list", area=area_id, status="operating")},
+         "link": selectors.link("dashboard:signins", area=area_id)},
         {"title": _("Alerts per week"), "chart": alerts, "kind": "bar",
          "head": [_("Week from"), _("Raised"), _("Handled"), _("Dismissed")],
          "rows": [(f"{w['week']:%Y-%m-%d}", w["raised"], w["handled"], w["dismissed"]) for w in reversed(weeks)],
@@ -69,6 +85,11 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
          "rows": [(f"{c['day']:%Y-%m-%d}", c["venue_pledge"], c["employee_pledge"], c["trained"])
                   for c in reversed(cover)],
          "link": selectors.link("pledges:coverage")},
+        {"title": _("Star tiers month by month"), "chart": tiers, "kind": "bar",
+         "note": _("Each month counts the rating of its period (a quarter); the running period's is provisional."),
+         "head": [_("Month"), *[tier_labels[t] for t in tier_order]],
+         "rows": [(f"{m['month']:%Y-%m}", *[m[t] for t in tier_order]) for m in reversed(tier_months)],
+         "link": selectors.link("ratings:due", area=area_id)},
         {"title": _("Monthly colours"), "chart": colours, "kind": "bar",
          "head": [_("Month"), *[label for _v, label in Colour.choices]],
          "rows": [(f"{m['month']:%Y-%m}", *[m[v] for v in Colour.values]) for m in reversed(months)],
@@ -76,10 +97,7 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _map(request: HttpRequest, user: Any, area: Any) -> dict[str, Any]:
-    mode = request.GET.get("map", "tier")
-    if mode not in selectors.MAP_MODES:
-        mode = "tier"
+def _map(mode: str, user: Any, area: Any) -> dict[str, Any]:
     venues = selectors.map_venues(user, area)
     if mode == "tier":
         legend = [(f"tier-{v}", label) for v, label in reversed(Tier.choices)]
@@ -87,32 +105,75 @@ def _map(request: HttpRequest, user: Any, area: Any) -> dict[str, Any]:
         legend = [(f"colour-{v}", label) for v, label in Colour.choices]
     else:
         legend = [("alerted", _("active alert")), ("quiet", _("no active alert"))]
-    query = request.GET.copy()
     modes = []
     for value, label in (("tier", _("Star tier")), ("colour", _("Monthly colour")), ("alert", _("Active alerts"))):
-        query["map"] = value
-        modes.append({"label": label, "url": f"?{query.urlencode()}#map", "active": value == mode})
-    geometry = project(venues, selectors.map_css(mode))
+        # Built from the area alone: the HTML is shared by every reader of this scope.
+        query = urlencode({"area": area.pk, "map": value} if area else {"map": value})
+        modes.append({"label": label, "url": f"?{query}#map", "active": value == mode})
+    tile_url = getattr(settings, "DAODAO_MAP_TILE_URL", "")
+    if tile_url:
+        geometry = project_on_tiles(venues, selectors.map_css(mode), tile_url)
+    else:
+        geometry = project(venues, selectors.map_css(mode))
     return {"geometry": geometry, "legend": legend, "modes": modes, "count": len(venues),
+            "attribution": getattr(settings, "DAODAO_MAP_TILE_ATTRIBUTION", "") if tile_url else "",
             "svg": selectors.map_markup(geometry["points"], alert_label=_("active alert"))}
 
 
-def _cached(user: Any, area: Any, part: str, build: Any) -> Any:
-    """Trends and the map change by the day and the week, not by the second: each is built at
-    most once per ``DAODAO_DASHBOARD_CACHE_SECONDS`` (default 10 minutes) for one area and
-    language, in the shared cache. The key is the scope itself (the user's node, or all for
-    an administrator, and the area picked), so users of the same area share it and nobody
-    reads figures of an area they cannot see. Today's work is never cached."""
+def scope_key(user: Any) -> str:
+    """Who reads the same figures: administrators all alike; others by role, department and
+    jurisdiction node (everything the visibility rules look at for the readers of this page)."""
+    if user.is_system_admin:
+        return "*"
+    node = user.jurisdiction.path if user.jurisdiction_id else "-"
+    return f"{user.role}.{user.department or '-'}.{node}"
+
+
+def _cached(user: Any, area: Any, part: str, build: Any, *, rebuild: bool = False) -> Any:
+    """Trends, the map and the figure tiles change by the day and the week, not by the
+    second: each is rendered at most once per ``DAODAO_DASHBOARD_CACHE_SECONDS`` (default 10
+    minutes) for one scope, area and language, in the shared cache, as finished HTML (a hit
+    costs no query and no template work). The key is the scope itself, so users of the same
+    area share it and nobody reads figures of an area they cannot see. Today's work, the
+    districts side by side and the reader's own notices are never cached. ``rebuild``: build
+    and store even if cached (the warming job, ``dashboard.warm_home``)."""
     seconds = getattr(settings, "DAODAO_DASHBOARD_CACHE_SECONDS", 600)
     if not seconds:
         return build()
-    scope = "*" if user.is_system_admin else (user.jurisdiction.path if user.jurisdiction_id else "-")
-    key = f"dashboard:{part}:{scope}:{area.pk if area else ''}:{get_language()}:{timezone.localdate()}"
-    value = cache.get(key)
+    key = f"dashboard:{part}:{scope_key(user)}:{area.pk if area else ''}:{get_language()}:{timezone.localdate()}"
+    value = None if rebuild else cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, seconds)
     return value
+
+
+def home_parts(request: HttpRequest, area: Any, mode: str, *, rebuild: bool = False) -> dict[str, str]:
+    """The cached parts of the police home as HTML: trends, the map in ``mode`` and, over the
+    whole area, the other apps' figure tiles (the panels that show the reader's own things
+    are rendered live by the page, never here)."""
+    user = request.user
+    parts = {
+        "trends": _cached(user, area, "trends", lambda: render_to_string(
+            "dashboard/trends.html", {"trends": _trends(user, area)}), rebuild=rebuild),
+        "map": _cached(user, area, f"map-{mode}", lambda: render_to_string(
+            "dashboard/map.html", {"map": _map(mode, user, area)}), rebuild=rebuild),
+        "figures": "",
+    }
+    # The other apps' figure panels cover the officer's whole area; narrowed, they would mislead.
+    if area is None:
+        shared = [p for p in ui.DASHBOARD_PANELS if not p.per_user]
+        parts["figures"] = _cached(user, None, "figures", lambda: _figures(request, shared), rebuild=rebuild)
+    return parts
+
+
+def _figures(request: HttpRequest, shared: list[Any]) -> str:
+    """The other apps' figure tiles over the officer's whole area, rendered together."""
+    return render_to_string("dashboard/figures.html", {
+        "counts": venue_counts_for_user(request.user),
+        "panels": ui.render_panels(shared, request),
+        "as_of": timezone.localtime(),
+    })
 
 
 @login_required
@@ -121,13 +182,82 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.works_police_side:
         return venue_views.home(request)
     area = area_from_request(request)
+    mode = request.GET.get("map", "tier")
+    mode = mode if mode in selectors.MAP_MODES else "tier"
+    parts = home_parts(request, area, mode)
+    own = ui.render_panels([p for p in ui.DASHBOARD_PANELS if p.per_user], request) if area is None else []
     return render(request, "dashboard/home.html", {
         "area": area, "areas": areas_for_user(user),
         "work": ui.work_lines(request, area),
         "districts": selectors.districts_side_by_side(user) if selectors.shows_districts(user, area) else None,
-        "trends": _cached(user, area, "trends", lambda: _trends(user, area)),
-        "map": _cached(user, area, f"map-{request.GET.get('map', 'tier')}", lambda: _map(request, user, area)),
-        # The other apps' figure panels cover the officer's whole area; narrowed, they would mislead.
-        "panels": ui.render_panels(ui.DASHBOARD_PANELS, request) if area is None else [],
-        "counts": venue_counts_for_user(user) if area is None else None,
+        "trends_html": parts["trends"], "map_html": parts["map"], "own_panels": own,
+        "figures_html": parts["figures"],
     })
+
+
+# --- Sign-in statistics per venue and day ----------------------------------------------
+
+def _signin_filters(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not (user.is_police or user.is_system_admin):
+        raise Http404
+    area = area_from_request(request)
+    form = SigninStatsForm(request.GET or None)
+    start, end = form.period()
+    if not (form.is_bound and form.errors):
+        form = SigninStatsForm(initial={"start": start, "end": end})  # the fields show the period shown
+    return {"area": area, "form": form, "start": start, "end": end}
+
+
+@login_required
+def signin_stats(request: HttpRequest) -> HttpResponse:
+    """Each operating venue's sign-ins over a period against its expected headcount, the
+    venues signing in least first; police and administrators, scoped and narrowed to an area."""
+    f = _signin_filters(request)
+    qs = selectors.signin_stats(request.user, f["area"], f["start"], f["end"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "dashboard/signins.html", {
+        **f, "page": page, "areas": areas_for_user(request.user), "query": query.urlencode(),
+        "days": (f["end"] - f["start"]).days + 1,
+    })
+
+
+@login_required
+def signin_stats_export(request: HttpRequest) -> HttpResponse:
+    """Sign-in statistics per venue and day, as filtered on the page, audited; streamed row
+    by row (3,000 venues over 92 days are 276,000 rows)."""
+    f = _signin_filters(request)
+    user, start, end, area = request.user, f["start"], f["end"], f["area"]
+    n_venues = Venue.objects.filter(area_scope(user, area)).operating().count()
+    audit_record(action=AuditEvent.Action.EXPORT, request=request,
+                 detail={"what": "signin_stats", "filters": {k: v for k, v in request.GET.items() if k != "page"},
+                         "rows": n_venues * ((end - start).days + 1)})
+    filters = [(_("District or station"), area.name if area else ""),
+               (_("From"), f"{start:%Y-%m-%d}"), (_("To"), f"{end:%Y-%m-%d}")]
+    what = _("Sign-ins per venue and day")
+    yes = _("yes")
+    rows = ((name, station, day, signed, expected, yes if closed else "", reason, far, untrained)
+            for name, station, day, signed, expected, closed, reason, far, untrained
+            in selectors.signin_stats_days(user, area, start, end))
+    return xlsx_sheets_response(f"signins-{start:%Y%m%d}-{end:%Y%m%d}", [Sheet(
+        name=what, title=export_title(what=what, user=user, filters=filters),
+        widths=(26, 14, 12, 10, 10, 8, 20, 12, 12),
+        headers=[_("Venue"), _("Police station"), _("Day"), _("Signed in"), _("Expected"), _("Closed that day"),
+                 _("Closure reason"), _("Far from the venue"), _("Before training")],
+        rows=rows)])
+
+
+def venue_trend_panel(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+    """The venue page's sign-in trend: 90 days against the venue's expected headcount, with
+    the numbers in a table (one query). The venue is already scoped by the page."""
+    days = selectors.venue_signin_trend(venue)
+    chart = line_chart(
+        [f"{d['day']:%m-%d}" for d in days],
+        [Series(_("expected headcount (closed days left out)"), "expected", [d["expected"] for d in days]),
+         Series(_("signed in"), "signed", [d["n"] for d in days])], every=15)
+    # The manager's phone page leads with today's to-do: the trend stays folded there.
+    return {"venue": venue, "chart": chart, "title": _("Employees signed in per day, last 90 days"),
+            "folded": request.user.is_manager,
+            "rows": [(f"{d['day']:%Y-%m-%d}", d["n"], d["expected"], d["closed"]) for d in reversed(days)]}

@@ -11,5 +11,5 @@ class NoticesConfig(AppConfig):
 
         from . import selectors
 
-        ui.dashboard_panel("notices/panel.html", selectors.panel_context, order=1)
+        ui.dashboard_panel("notices/panel.html", selectors.panel_context, order=1, per_user=True)
         ui.venue_panel("notices/panel.html", selectors.venue_panel_context, order=1)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +23,12 @@ class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user: Any) -> "FindingQuerySet":
         if user is None or not user.is_authenticated:
             return self.filter(NOTHING)
-        visible_inspections = Inspection.objects.visible_to(user).values("pk")
+        # A correlated EXISTS, not ``inspection__in``: under the OR an IN subquery is planned
+        # as one hashed set of every visible inspection (76,000 rows for a city, ~40 ms on
+        # each read), where EXISTS looks up only the inspections of the findings read.
+        visible_inspection = Inspection.objects.visible_to(user).filter(pk=OuterRef("inspection_id"))
         return self.filter(venue_scope(user, "venue__")).filter(
-            Q(self_inspection__isnull=False) | Q(inspection__in=visible_inspections)
+            Q(self_inspection__isnull=False) | Exists(visible_inspection)
         )
 
 
@@ -69,7 +72,9 @@ class RectificationOrderQuerySet(models.QuerySet["RectificationOrder"]):
     def visible_to(self, user: Any) -> "RectificationOrderQuerySet":
         if user is None or not user.is_authenticated:
             return self.filter(NOTHING)
-        return self.filter(finding__in=Finding.objects.visible_to(user).values("pk"))
+        # EXISTS per order (see FindingQuerySet.visible_to): the few open orders are read
+        # by index and each checks its own finding, instead of hashing every visible finding.
+        return self.filter(Exists(Finding.objects.visible_to(user).filter(pk=OuterRef("finding_id"))))
 
     def open(self) -> "RectificationOrderQuerySet":
         return self.filter(status__in=RectificationOrder.OPEN_STATUSES)

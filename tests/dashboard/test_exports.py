@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from tests.dashboard.test_home import loaded  # noqa: F401 — the shared fixture
 
 EXPORTS = ["alerts:export", "inspections:plan_export", "inspections:board_export", "inspections:tasks_export",
-           "ratings:due_export", "venues:export"]
+           "ratings:due_export", "dashboard:signins_export", "venues:export"]
 
 
 def sheets(response):

@@ -165,6 +165,29 @@ def test_home_query_count_is_constant(client_for, users, loaded, tree, city_offi
     assert (small, large) == {"officer_a": (45, 45), "officer_city": (47, 47)}[who]
 
 
+@pytest.mark.parametrize("who", ["officer_a", "officer_city"])
+def test_cached_home_query_count_is_constant(client_for, users, loaded, tree, city_officer, who, settings):
+    """What most readers get: trends, map and figure tiles from the cache, the work list,
+    the districts and the reader's notices live."""
+    from django.core.cache import cache
+
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 600
+    users = {**users, "officer_city": city_officer}
+    client = client_for(users[who])
+
+    def count() -> int:
+        cache.clear()
+        client.get("/")
+        with CaptureQueriesContext(connection) as q:
+            assert client.get("/").status_code == 200
+        return len(q)
+
+    small = count()
+    _grow(tree, users, 27)
+    large = count()
+    assert (small, large) == {"officer_a": (18, 18), "officer_city": (20, 20)}[who]
+
+
 def test_only_the_most_specific_nav_entry_is_active(client_for, users):
     r = client_for(users["officer_a"]).get(reverse("inspections:board"))
     assert [i["url"] for i in r.context["nav_items"] if i["active"]] == [reverse("inspections:board")]
@@ -191,4 +214,53 @@ def test_trends_and_map_are_cached_per_area_not_per_user(client_for, users, load
     assert first - second >= 10  # trends and map came from the cache
     r = client_for(users["officer_b"]).get("/")  # another district: its own figures, never ours
     assert "越城KTV" not in r.content.decode()
-    assert all(p.venue.name != "越城KTV" for p in r.context["map"]["geometry"]["points"])
+    assert "越城KTV" not in r.context["map_html"] and "越城KTV" not in r.context["trends_html"]
+    assert "越城KTV" not in r.context["figures_html"]
+
+
+def test_map_is_a_plain_plot_unless_an_intranet_tile_url_is_set(client_for, users, loaded, settings):
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 0
+    client = client_for(users["officer_a"])
+    html = client.get("/").context["map_html"]
+    assert "<image" not in html and "<circle" in html
+    settings.DAODAO_MAP_TILE_URL = "https://tiles.gaj.local/{z}/{x}/{y}.png"
+    settings.DAODAO_MAP_TILE_ATTRIBUTION = "市局地图服务"
+    html = client.get("/").context["map_html"]
+    # One venue with coordinates (30.0, 120.58): at zoom 18 it sits in tile (218875, 108154).
+    assert 'href="https://tiles.gaj.local/18/218875/108154.png"' in html
+    assert "市局地图服务" in html and html.count("<circle") == 1
+
+
+def test_tiles_frame_the_venues_at_the_largest_zoom_that_fits():
+    from types import SimpleNamespace
+
+    from dashboard.tiles import project_on_tiles
+
+    venues = [SimpleNamespace(latitude="30.00", longitude="120.50"),
+              SimpleNamespace(latitude="30.10", longitude="120.70"), SimpleNamespace(latitude=None, longitude=None)]
+    geo = project_on_tiles(venues, lambda v: "x", "https://t/{z}/{x}/{y}.png")
+    assert geo["zoom"] == 12 and geo["missing"] == 1
+    xs = [p.x for p in geo["points"]]
+    ys = [p.y for p in geo["points"]]
+    assert all(0 < x < geo["width"] for x in xs) and all(0 < y < geo["height"] for y in ys)
+    assert ys[0] > ys[1] and xs[0] < xs[1]  # north is up, east is right
+    assert all(t["x"] <= geo["width"] and t["x"] > -256 and t["y"] > -256 for t in geo["tiles"])
+
+
+def test_warming_job_builds_every_scope_so_the_first_reader_waits_for_nothing(client_for, users, loaded, tree,
+                                                                             city_officer, settings):
+    from django.core.cache import cache
+
+    from dashboard.tasks import warm_home
+
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 600
+    cache.clear()
+    # officer_a, officer_a1, officer_b, officer_city and the administrator: five scopes.
+    assert warm_home() == {"scopes": 5}
+    client = client_for(users["officer_a"])
+    with CaptureQueriesContext(connection) as q:
+        r = client.get("/")
+    assert len(q) == 18  # the cached home's count: nothing was built for this reader
+    assert "越城KTV" in r.context["map_html"] and "柯桥足浴" not in r.context["map_html"]
+    r = client_for(users["officer_b"]).get("/")
+    assert "越城KTV" not in r.context["map_html"] + r.context["trends_html"] + r.context["figures_html"]

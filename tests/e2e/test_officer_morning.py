@@ -17,7 +17,7 @@ def test_officer_morning(live_server, page_factory, users, venues):
     login(page, live_server.url, "officer_a", PASSWORD)
     assert page.locator("h1").first.inner_text() == "今日工作"
     assert page.locator(".work-line").count() == 7
-    assert page.locator(".trend svg").count() == 5 and page.locator("#map circle").count() == 1
+    assert page.locator(".trend svg").count() == 6 and page.locator("#map circle").count() == 1
     # The undispatched high alert: one click to the alert, where the dispatch form is.
     page.click("text=人数异常0")
     page.wait_for_load_state("networkidle")
@@ -41,4 +41,15 @@ def test_officer_morning(live_server, page_factory, users, venues):
     with page.expect_download() as alerts:
         page.click("text=导出 Excel")
     assert alerts.value.suggested_filename.startswith("alerts-")
+    # From the sign-in trend to the statistics per venue, the venue's own trend and the Excel file.
+    page.goto(live_server.url)
+    page.click("text=近 90 天每日签到人数")
+    page.wait_for_load_state("networkidle")
+    assert "/dashboard/signins/" in page.url and page.locator("h1").inner_text() == "签到统计"
+    with page.expect_download() as signins:
+        page.click("text=导出 Excel")
+    assert signins.value.suggested_filename.startswith("signins-")
+    page.click("table >> text=越城KTV")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#signin-trend svg").count() == 1
     assert page.problems == [], page.problems

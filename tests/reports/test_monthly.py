@@ -88,6 +88,22 @@ def test_officer_reads_prints_and_exports_own_district(client_for, users, graded
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, detail__what="monthly_report").count() == 1
 
 
+def test_report_body_is_rendered_once_per_report_and_language(client_for, users, graded, tree, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    report = monthly_report_build(jurisdiction=tree["district_a"], month=month_start())
+    client = client_for(users["officer_a"])
+    first = client.get(reverse("reports:detail", args=[report.pk]))
+    again = client.get(reverse("reports:detail", args=[report.pk]))
+    assert "reports/body.html" in [t.name for t in first.templates]
+    assert "reports/body.html" not in [t.name for t in again.templates]  # immutable: served as rendered
+    assert again.context["body"] == first.context["body"]
+    newer = monthly_report_build(jurisdiction=tree["district_a"], month=month_start())
+    r = client.get(reverse("reports:detail", args=[newer.pk]))
+    assert "reports/body.html" in [t.name for t in r.templates] and "越城KTV" in r.content.decode()
+
+
 def test_officer_builds_a_new_version_on_demand(client_for, users, graded, tree):
     client = client_for(users["officer_a"])
     r = client.post(reverse("reports:build"), {"area": tree["station_a1"].pk, "month": month_start().isoformat()})

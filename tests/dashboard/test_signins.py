@@ -1,0 +1,105 @@
+"""Sign-in statistics per venue and day (page and Excel export) and the venue page's
+90-day sign-in trend: scoped, narrowed by area, audited, outsiders get 404."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.models import AuditEvent
+from staff.models import VenueDay
+
+
+@pytest.fixture
+def days(venues, users):
+    today = timezone.localdate()
+    VenueDay.objects.bulk_create([
+        VenueDay(venue=venues["a"], day=today, signed_in=18, far_from_venue=1),
+        VenueDay(venue=venues["a"], day=today - timedelta(days=1), closed=True, closed_reason="装修",
+                 closed_by=users["officer_a"]),
+        VenueDay(venue=venues["a"], day=today - timedelta(days=2), signed_in=10, before_training=2),
+        VenueDay(venue=venues["a2"], day=today, signed_in=20),
+        VenueDay(venue=venues["b"], day=today, signed_in=7),
+    ])
+    return today
+
+
+def test_page_lists_own_venues_least_signed_in_first(client_for, users, venues, days):
+    r = client_for(users["officer_a"]).get(reverse("dashboard:signins"), {"start": f"{days - timedelta(days=2)}",
+                                                                          "end": f"{days}"})
+    assert r.status_code == 200
+    rows = {v.name: (v.signed, v.expected, v.closed_days, v.active_days, round(v.rate)) for v in r.context["page"]}
+    # 越城KTV: 28 of 20 x 2 open days; 府山酒吧: 20 of 20 x 3 days; the other district is absent.
+    assert rows == {"越城KTV": (28, 40, 1, 2, 70), "府山酒吧": (20, 60, 0, 1, 33)}
+    assert [v.name for v in r.context["page"]] == ["府山酒吧", "越城KTV"]
+
+
+def test_area_narrows_and_a_foreign_area_is_404(client_for, users, venues, tree, days):
+    client = client_for(users["officer_a"])
+    r = client.get(reverse("dashboard:signins"), {"area": tree["station_a2"].pk})
+    assert [v.name for v in r.context["page"]] == ["府山酒吧"]
+    assert client_for(users["officer_b"]).get(reverse("dashboard:signins"),
+                                              {"area": tree["district_a"].pk}).status_code == 404
+    assert client_for(users["officer_b"]).get(reverse("dashboard:signins_export"),
+                                              {"area": tree["district_a"].pk}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["２０２６-01-01", "2026-13-01", "0001-01-01", "x"])
+def test_bad_dates_are_refused_with_the_default_period(client_for, users, venues, days, value):
+    r = client_for(users["officer_a"]).get(reverse("dashboard:signins"), {"start": value})
+    assert r.status_code == 200 and r.context["form"].errors
+    assert r.context["end"] == days and (r.context["end"] - r.context["start"]).days == 29
+
+
+def test_more_than_92_days_is_refused(client_for, users, venues, days):
+    r = client_for(users["officer_a"]).get(reverse("dashboard:signins"),
+                                           {"start": f"{days - timedelta(days=92)}", "end": f"{days}"})
+    assert "start" in r.context["form"].errors
+
+
+@pytest.mark.parametrize("who", ["manager_a", "assoc_a", "partner_a"])
+def test_outsiders_cannot_reach_the_statistics(client_for, users, venues, days, who):
+    client = client_for(users[who])
+    assert client.get(reverse("dashboard:signins")).status_code == 404
+    assert client.get(reverse("dashboard:signins_export")).status_code == 404
+
+
+def test_export_has_one_row_per_venue_and_day_with_real_dates_and_numbers(client_for, users, venues, days):
+    r = client_for(users["officer_a"]).get(reverse("dashboard:signins_export"),
+                                           {"start": f"{days - timedelta(days=2)}", "end": f"{days}"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert "越城区" in ws["A1"].value and str(days) in ws["A1"].value
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:I8"
+    assert [c.value for c in ws[2]][:5] == ["场所", "派出所", "日期", "签到人数", "应到"]
+    rows = [row for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(rows) == 6  # two venues of the district x three days, days without sign-ins as zeros
+    ktv = {row[2].date(): row for row in rows if row[0] == "越城KTV"}
+    assert ktv[days][3:5] == (18, 20) and ktv[days][7] == 1
+    assert ktv[days - timedelta(days=1)][3:7] == (0, 0, "是", "装修")
+    assert ktv[days - timedelta(days=2)][8] == 2
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, actor=users["officer_a"])
+    assert event.detail["what"] == "signin_stats" and event.detail["rows"] == 6
+
+
+def test_export_cells_are_formula_safe(client_for, users, venues, days):
+    venues["a"].name = "=HYPERLINK(\"http://x\")"
+    venues["a"].save()
+    r = client_for(users["officer_a"]).get(reverse("dashboard:signins_export"))
+    ws = load_workbook(io.BytesIO(r.content)).active
+    cells = [c for row in ws.iter_rows(min_row=3) for c in row if c.value == venues["a"].name]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_venue_page_shows_90_days_against_expected(client_for, users, venues, days):
+    r = client_for(users["officer_a"]).get(reverse("venues:detail", args=[venues["a"].pk]))
+    assert r.status_code == 200
+    panel = next(p for p in r.context["panels"] if p["template"] == "dashboard/venue_trend.html")
+    rows = panel["ctx"]["rows"]
+    assert len(rows) == 90 and rows[0] == (f"{days:%Y-%m-%d}", 18, 20, False)
+    assert rows[1][1:] == (0, 0, True)
+    assert 'id="signin-trend"' in r.content.decode()
+    assert client_for(users["officer_b"]).get(reverse("venues:detail", args=[venues["a"].pk])).status_code == 404
