@@ -31,6 +31,7 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=daodao.test_settings $(BIN)/mypy
 
 test: install lint
 	DJANGO_SETTINGS_MODULE=daodao.test_settings DAODAO_ALLOW_SQLITE=1 DATABASE_URL=sqlite:///$(CURDIR)/.makemigrations-check.sqlite3 \

@@ -48,7 +48,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     list_filter = ["role", "department", "is_active"]
     list_select_related = ["jurisdiction"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("DaoDao"), {"fields": ("role", "department", "jurisdiction", "phone")}),
     )
     add_fieldsets = (

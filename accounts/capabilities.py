@@ -53,8 +53,11 @@ class Capabilities:
     role: str
     department: str
     jurisdiction_id: int | None
-    jurisdiction: Jurisdiction
-    acts_for_city: bool  # the jurisdiction is the city or above
+    jurisdiction: Jurisdiction | None
+
+    if TYPE_CHECKING:
+        @property
+        def acts_for_city(self) -> bool: ...  # on User: the jurisdiction is the city or above
 
     # --- Roles -------------------------------------------------------------------
     @property
@@ -147,7 +150,8 @@ class Capabilities:
             return False
         if self.is_system_admin:
             return True
-        return bool(self.is_narcotics_officer and self.jurisdiction_id and self.jurisdiction.contains(jurisdiction))
+        return bool(self.is_narcotics_officer and self.jurisdiction is not None
+                    and self.jurisdiction.contains(jurisdiction))
 
     def manages(self, venue: Any) -> bool:
         """One of the venue's managers (one query unless the managers are prefetched)."""

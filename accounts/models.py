@@ -1,4 +1,6 @@
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -16,12 +18,12 @@ class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
     def stations(self) -> "JurisdictionQuerySet":
         return self.filter(level=Jurisdiction.Level.STATION)
 
-    def visible_to(self, user: "User") -> "JurisdictionQuerySet":
+    def visible_to(self, user: Any) -> "JurisdictionQuerySet":
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_system_admin:
             return self.all()
-        if user.jurisdiction_id is None:
+        if user.jurisdiction is None:
             return self.none()
         return self.subtree(user.jurisdiction)
 
@@ -72,7 +74,7 @@ class Jurisdiction(models.Model):
         return other.path.startswith(self.path)
 
 
-class User(Capabilities, AbstractUser):  # type: ignore[misc]
+class User(Capabilities, AbstractUser):
     """An account. What it may do is in ``accounts.capabilities`` (one place)."""
 
     Role = Role
@@ -86,7 +88,7 @@ class User(Capabilities, AbstractUser):  # type: ignore[misc]
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -121,4 +123,4 @@ class User(Capabilities, AbstractUser):  # type: ignore[misc]
     @property
     def acts_for_city(self) -> bool:
         """The user's jurisdiction is the city or above (a department's city office)."""
-        return bool(self.jurisdiction_id and self.jurisdiction.level <= Jurisdiction.Level.CITY)
+        return bool(self.jurisdiction is not None and self.jurisdiction.level <= Jurisdiction.Level.CITY)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import acting_user
 from accounts.models import Jurisdiction, User
 
 from .filters import AlertFilter
@@ -31,7 +32,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 # One answer for an id outside the caller's jurisdiction and an id that does not exist:
 # the API must not tell which station or officer ids exist elsewhere.
-NOT_A_TARGET = {"does_not_exist": _("Choose a police station or officer of your jurisdiction."),
+NOT_A_TARGET: dict[str, Any] = {"does_not_exist": _("Choose a police station or officer of your jurisdiction."),
                 "incorrect_type": _("Choose a police station or officer of your jurisdiction.")}
 
 
@@ -56,8 +57,8 @@ class AlertTransitionSerializer(serializers.Serializer):
         if user is None:  # schema generation: no caller, no targets
             return
         stations, officers = dispatch_targets_for_user(user)
-        self.fields["assigned_station"].queryset = stations
-        self.fields["assigned_officer"].queryset = officers
+        cast(serializers.PrimaryKeyRelatedField, self.fields["assigned_station"]).queryset = stations
+        cast(serializers.PrimaryKeyRelatedField, self.fields["assigned_officer"]).queryset = officers
 
     # The PATCH view validates a whole body (status is required), but drf-spectacular marks
     # every PATCH body partial and so documented no required field. Never partial, then.
@@ -97,12 +98,12 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         d = body.validated_data
         match d["status"]:
             case "dispatched":
-                alert = alert_dispatch(alert=alert, by=request.user, station=d.get("assigned_station"),
+                alert = alert_dispatch(alert=alert, by=acting_user(request), station=d.get("assigned_station"),
                                        officer=d.get("assigned_officer"), note=d["note"])
             case "handled":
-                alert = alert_handle(alert=alert, by=request.user, feedback=d["feedback"])
+                alert = alert_handle(alert=alert, by=acting_user(request), feedback=d["feedback"])
             case "closed":
-                alert = alert_close(alert=alert, by=request.user, note=d["note"])
+                alert = alert_close(alert=alert, by=acting_user(request), note=d["note"])
             case "dismissed":
-                alert = alert_dismiss(alert=alert, by=request.user, reason=d["reason"])
+                alert = alert_dismiss(alert=alert, by=acting_user(request), reason=d["reason"])
         return Response(AlertSerializer(alert).data)

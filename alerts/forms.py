@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,15 +7,15 @@ from .selectors import dispatch_targets_for_user
 
 
 class DispatchForm(forms.Form):
-    station = forms.ModelChoiceField(label=_("Police station"), queryset=None, required=False)
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None, required=False)
+    station = forms.ModelChoiceField[Any](label=_("Police station"), queryset=None, required=False)
+    officer = forms.ModelChoiceField[Any](label=_("Officer"), queryset=None, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         stations, officers = dispatch_targets_for_user(user)
-        self.fields["station"].queryset = stations
-        self.fields["officer"].queryset = officers
+        cast(forms.ModelChoiceField, self.fields["station"]).queryset = stations
+        cast(forms.ModelChoiceField, self.fields["officer"]).queryset = officers
 
 
 class HandleForm(forms.Form):

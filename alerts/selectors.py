@@ -1,13 +1,13 @@
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthedRequest
 from accounts.models import Jurisdiction, User
 from daodao.ui import WorkItem, WorkLine
 from venues.scoping import area_scope
@@ -23,7 +23,8 @@ def alert_list_for_user(user: Any) -> Any:
 
 
 def alert_get_for_user(user: Any, pk: int) -> Alert:
-    return get_object_or_404(alert_list_for_user(user), pk=pk)
+    alert: Alert = get_object_or_404(alert_list_for_user(user), pk=pk)
+    return alert
 
 
 def dispatch_targets_for_user(user: Any) -> tuple[Any, Any]:
@@ -33,7 +34,7 @@ def dispatch_targets_for_user(user: Any) -> tuple[Any, Any]:
     return stations, officers
 
 
-def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
+def dashboard_panel_context(request: AuthedRequest) -> dict[str, Any] | None:
     user = request.user
     if not user.works_police_side:
         return None
@@ -46,7 +47,7 @@ def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
     return {"counts": counts}
 
 
-def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+def venue_panel_context(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     user = request.user
     if not user.works_police_side:
         return None
@@ -71,7 +72,7 @@ def _alert_item(alert: Alert) -> WorkItem:
     )
 
 
-def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
+def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     """Unassigned high alerts, and alerts dispatched to me or my station (three queries)."""
     user = request.user
     if not user.works_police_side:

@@ -159,7 +159,7 @@ def _notify_dispatch(*, alert: Alert, by: User, note: str) -> None:
         recipients = [alert.assigned_officer_id]
     else:
         recipients = list(User.objects.filter(role=User.Role.POLICE, is_active=True,
-                                              jurisdiction_id=alert.assigned_station_id).values_list("pk", flat=True))
+                                              jurisdiction=alert.assigned_station).values_list("pk", flat=True))
     event_id = alert.events.filter(action=AlertEvent.Action.DISPATCHED).order_by("-id").values_list("id", flat=True)[0]
     with translation.override(settings.LANGUAGE_CODE):
         what = alert.title if alert.venue.name in alert.title else f"{alert.venue.name}，{alert.title}"

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, filterset_summary, xlsx_sheets_response
@@ -22,7 +23,7 @@ from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     require(request.user, "works_police_side")
     filterset = AlertFilter(request.GET, queryset=alert_list_for_user(request.user), request=request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
@@ -32,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "works_police_side")
     alert = alert_get_for_user(request.user, pk)
     return render(request, "alerts/detail.html", {
@@ -63,7 +64,7 @@ DONE = {
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     require(request.user, "works_police_side")
     alert = alert_get_for_user(request.user, pk)
     if action not in ACTIONS:
@@ -86,7 +87,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponse:
     """The inbox as it is filtered on the page, scoped the same way, audited."""
     require(request.user, "works_police_side")
     filterset = AlertFilter(request.GET, queryset=alert_list_for_user(request.user), request=request)

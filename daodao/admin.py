@@ -78,18 +78,24 @@ class AssociationAdmin(ScopedAdmin):
         return False
 
 
+
+
+def _publishes(request: HttpRequest) -> bool:
+    """The user's ``may_publish_shared_texts`` (AnonymousUser has no capabilities)."""
+    return bool(getattr(request.user, "may_publish_shared_texts", False))
+
 class SharedTextAdmin(AssociationAdmin):
     """City-wide shared texts (the question bank): association staff read them in the admin,
     only those who may publish shared texts (``User.may_publish_shared_texts``) change them."""
 
     def _allowed(self, request: HttpRequest) -> bool:
-        return super()._allowed(request) or bool(request.user.is_staff and request.user.may_publish_shared_texts)
+        return super()._allowed(request) or bool(request.user.is_staff and _publishes(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request) and request.user.may_publish_shared_texts
+        return self._allowed(request) and _publishes(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request) and request.user.may_publish_shared_texts
+        return self._allowed(request) and _publishes(request)
 
 
 def scope_registered_admins(site: admin.AdminSite = admin.site) -> None:

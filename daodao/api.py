@@ -73,7 +73,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
 
 
-def _json_or(default_view: Any, status: int, message: str) -> Any:
+def _json_or(default_view: Any, status: int, message: Any) -> Any:
     """Django's error page for pages, a JSON body for the API (clients parse JSON, and the
     schema documents errors as JSON)."""
 

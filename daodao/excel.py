@@ -82,6 +82,7 @@ def read_raw_table(upload: Any, *, max_rows: int = MAX_IMPORT_ROWS) -> list[tupl
     name = (getattr(upload, "name", "") or "").lower()
     if (getattr(upload, "size", 0) or 0) > MAX_IMPORT_BYTES:
         raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+    rows: Iterator[Sequence[Any]]
     if name.endswith(".csv"):
         rows = _csv_rows(upload.read())
     elif name.endswith(".xlsx"):

@@ -5,6 +5,7 @@ which daodao/api.py imports, are still loading.
 """
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +26,7 @@ class BoundedJSONParser(JSONParser):
     once per nesting level. This one reads at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413
     beyond) and answers a body nested too deeply for the interpreter with 400."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
@@ -40,7 +41,7 @@ class BoundedFormParser(FormParser):
     """DRF's form parser reads the whole stream too (Django's own limit applies only to
     request.POST, not to a PATCH or PUT body that DRF parses itself)."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:

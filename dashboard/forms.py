@@ -23,7 +23,7 @@ class SigninStatsForm(forms.Form):
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("start", "end"):
             raw = self.data.get(name, "")
             if raw and not raw.isascii():  # strptime reads full-width digits too

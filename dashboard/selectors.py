@@ -2,7 +2,7 @@
 ``area_scope``) and runs a fixed number of times, whatever the number of venues."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -113,7 +113,7 @@ def _as_date(value: Any) -> date:
 def alerts_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str, Any]]:
     """Alerts raised, handled and dismissed per week (Monday to Sunday), two queries."""
     first = _week_start(timezone.localdate()) - timedelta(weeks=weeks - 1)
-    since = timezone.make_aware(timezone.datetime.combine(first, timezone.datetime.min.time()))
+    since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
     alerts = Alert.objects.visible_to(user).filter(area_scope(user, area, "venue__"))
     raised = {_as_date(r["w"]): r["n"] for r in alerts.filter(first_raised_at__gte=since).order_by()
               .annotate(w=TruncWeek("first_raised_at")).values("w").annotate(n=Count("id"))}
@@ -150,7 +150,7 @@ def colours_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[s
     return [{"month": f, **{c: table.get((f, c), 0) for c in Colour.values}} for f in firsts]
 
 
-def tiers_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[str, Any]]:
+def tiers_per_month(user: Any, area: Any, months: int = MONTHS) -> list[dict[Any, Any]]:
     """Venues per star tier in each of the last months (one query).
 
     Ratings are per period (a quarter by default): a month counts the rating of the period
@@ -185,7 +185,7 @@ def coverage_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str
     n_staff = staff.count()
 
     def valid_at(d: date) -> Q:
-        end = timezone.make_aware(timezone.datetime.combine(d + timedelta(days=1), timezone.datetime.min.time()))
+        end = timezone.make_aware(datetime.combine(d + timedelta(days=1), datetime.min.time()))
         return Q(signed_at__lt=end, valid_until__gte=d)
 
     vp = Pledge.objects.filter(kind=PledgeKind.VENUE, venue__in=venues).aggregate(
@@ -207,7 +207,7 @@ def inspections_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[
     """Inspections carried out per week against what the tiers ask for: each operating
     venue's tier frequency (days between inspections) turned into visits per week (two queries)."""
     first = _week_start(timezone.localdate()) - timedelta(weeks=weeks - 1)
-    since = timezone.make_aware(timezone.datetime.combine(first, timezone.datetime.min.time()))
+    since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
     done = {_as_date(r["w"]): r["n"] for r in Inspection.objects.visible_to(user)
             .filter(area_scope(user, area, "venue__"), status=Inspection.Status.DONE, carried_out_at__gte=since)
             .order_by().annotate(w=TruncWeek("carried_out_at")).values("w").annotate(n=Count("id"))}

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from celery import shared_task
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import translation
 
+from accounts.http import AuthedRequest
 from accounts.models import User
 
 from .views import home_parts, scope_key
@@ -32,5 +33,5 @@ def warm_home() -> dict[str, Any]:
         for user in readers.values():
             request = HttpRequest()  # the figure panels read only the reader from it
             request.method, request.user = "GET", user
-            home_parts(request, None, "tier", rebuild=True)
+            home_parts(cast(AuthedRequest, request), None, "tier", rebuild=True)
     return {"scopes": len(readers)}

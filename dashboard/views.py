@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao import ui
@@ -100,7 +101,7 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
 def _map(mode: str, user: Any, area: Any) -> dict[str, Any]:
     venues = selectors.map_venues(user, area)
     if mode == "tier":
-        legend = [(f"tier-{v}", label) for v, label in reversed(Tier.choices)]
+        legend: list[tuple[str, Any]] = [(f"tier-{v}", label) for v, label in reversed(Tier.choices)]
     elif mode == "colour":
         legend = [(f"colour-{v}", label) for v, label in Colour.choices]
     else:
@@ -148,7 +149,7 @@ def _cached(user: Any, area: Any, part: str, build: Any, *, rebuild: bool = Fals
     return value
 
 
-def home_parts(request: HttpRequest, area: Any, mode: str, *, rebuild: bool = False) -> dict[str, str]:
+def home_parts(request: AuthedRequest, area: Any, mode: str, *, rebuild: bool = False) -> dict[str, str]:
     """The cached parts of the police home as HTML: trends, the map in ``mode`` and, over the
     whole area, the other apps' figure tiles (the panels that show the reader's own things
     are rendered live by the page, never here)."""
@@ -167,7 +168,7 @@ def home_parts(request: HttpRequest, area: Any, mode: str, *, rebuild: bool = Fa
     return parts
 
 
-def _figures(request: HttpRequest, shared: list[Any]) -> str:
+def _figures(request: AuthedRequest, shared: list[Any]) -> str:
     """The other apps' figure tiles over the officer's whole area, rendered together."""
     return render_to_string("dashboard/figures.html", {
         "counts": venue_counts_for_user(request.user),
@@ -177,7 +178,7 @@ def _figures(request: HttpRequest, shared: list[Any]) -> str:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.works_police_side:
         return venue_views.home(request)
@@ -197,7 +198,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- Sign-in statistics per venue and day ----------------------------------------------
 
-def _signin_filters(request: HttpRequest) -> dict[str, Any]:
+def _signin_filters(request: AuthedRequest) -> dict[str, Any]:
     user = request.user
     if not (user.is_police or user.is_system_admin):
         raise Http404
@@ -210,7 +211,7 @@ def _signin_filters(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def signin_stats(request: HttpRequest) -> HttpResponse:
+def signin_stats(request: AuthedRequest) -> HttpResponse:
     """Each operating venue's sign-ins over a period against its expected headcount, the
     venues signing in least first; police and administrators, scoped and narrowed to an area."""
     f = _signin_filters(request)
@@ -225,7 +226,7 @@ def signin_stats(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def signin_stats_export(request: HttpRequest) -> HttpResponse:
+def signin_stats_export(request: AuthedRequest) -> HttpResponse:
     """Sign-in statistics per venue and day, as filtered on the page, audited; streamed row
     by row (3,000 venues over 92 days are 276,000 rows)."""
     f = _signin_filters(request)
@@ -249,7 +250,7 @@ def signin_stats_export(request: HttpRequest) -> HttpResponse:
         rows=rows)])
 
 
-def venue_trend_panel(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+def venue_trend_panel(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     """The venue page's sign-in trend: 90 days against the venue's expected headcount, with
     the numbers in a table (one query). The venue is already scoped by the page."""
     days = selectors.venue_signin_trend(venue)

@@ -7,6 +7,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import acting_user
 from daodao.dates import PLANNED
 from daodao.files import validate_image
 from daodao.parsers import BoundedFormParser, BoundedJSONParser
@@ -101,15 +102,16 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
     def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._act(request, lambda o, d: services.rectification_submit(
-            order=o, by=request.user, note=d["note"], photos=d["photos"]))
+            order=o, by=acting_user(request), note=d["note"], photos=d["photos"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
     def accept(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        return self._act(request, lambda o, d: services.rectification_accept(order=o, by=request.user, note=d["note"]))
+        return self._act(request, lambda o, d: services.rectification_accept(order=o, by=acting_user(request),
+                                                                             note=d["note"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
     def reject(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        return self._act(request, lambda o, d: services.rectification_reject(order=o, by=request.user,
+        return self._act(request, lambda o, d: services.rectification_reject(order=o, by=acting_user(request),
                                                                              reason=d["reason"]))
 
     @action(detail=True, methods=["post"], serializer_class=OrderActionSerializer)
@@ -117,6 +119,6 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         def run(o: RectificationOrder, d: dict[str, Any]) -> RectificationOrder:
             if "new_deadline" not in d:
                 raise DjangoValidationError({"new_deadline": "required"})
-            return services.rectification_extend(order=o, by=request.user, new_deadline=d["new_deadline"],
+            return services.rectification_extend(order=o, by=acting_user(request), new_deadline=d["new_deadline"],
                                                  reason=d["reason"])
         return self._act(request, run)

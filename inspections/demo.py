@@ -8,7 +8,7 @@ services, which always act "now", cannot create.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,16 +30,13 @@ from .models import (
 from .selectors import current_checklists
 
 
-class _Photo:
+def _photo(name: str) -> SimpleUploadedFile:
     """A tiny in-memory image standing in for a phone photo in the demo."""
-
-    def __new__(cls, name: str) -> Any:
-
-        png = bytes.fromhex(
-            "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0"
-            "00000301010018dd8db40000000049454e44ae426082"
-        )
-        return SimpleUploadedFile(name, png, content_type="image/png")
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0"
+        "00000301010018dd8db40000000049454e44ae426082"
+    )
+    return SimpleUploadedFile(name, png, content_type="image/png")
 
 
 def _answers(checklist: Checklist, fail: set[int] = frozenset()) -> list[services.ItemAnswer]:  # type: ignore[assignment]
@@ -73,11 +70,12 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
                 venue=venue, day=day, status="missed" if missed else "submitted",
                 checklist=None if missed else self_list,
                 submitted_at=None if missed else timezone.make_aware(
-                    timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(hours=19),
+                    datetime.combine(day, datetime.min.time())) + timedelta(hours=19),
             ))
     SelfInspection.objects.bulk_create(rows, ignore_conflicts=True)
     # Today's self-inspection of the flagship, with one failed item (a finding to address).
     manager = flagship.managers.first()
+    assert manager is not None  # noqa: S101 -- the demo flagship has a manager
     services.selfinspection_submit(venue=flagship, by=manager, answers=_answers(self_list, fail={2}))
 
     # 2. A surprise inspection of the flagship ten days ago with two findings and urine tests.
@@ -92,9 +90,9 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
     findings = list(surprise.findings.order_by("id"))
     # Order A: submitted, rejected once, then accepted.
     a = services.rectification_issue(finding=findings[0], by=officer, requirement="补齐人员签到，核对在岗名单")
-    services.rectification_submit(order=a, by=manager, note="已组织全员补签并张贴签到提醒", photos=[_Photo("a1.png")])
+    services.rectification_submit(order=a, by=manager, note="已组织全员补签并张贴签到提醒", photos=[_photo("a1.png")])
     services.rectification_reject(order=a, by=officer, reason="未提供在岗名单核对记录")
-    services.rectification_submit(order=a, by=manager, note="补充了核对记录，每班由领班核对", photos=[_Photo("a2.png")])
+    services.rectification_submit(order=a, by=manager, note="补充了核对记录，每班由领班核对", photos=[_photo("a2.png")])
     services.rectification_accept(order=a, by=officer, note="复查合格")
     # Order B: issued with a deadline three days ago, never answered -> overdue -> alert.
     b = services.rectification_issue(finding=findings[-1], by=officer, requirement="清理包厢，加装包厢巡查记录")
@@ -157,6 +155,6 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def _backdate_inspection(inspection: Inspection, day: Any) -> None:
-    when = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(hours=21)
+    when = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=21)
     Inspection.objects.filter(pk=inspection.pk).update(carried_out_at=when)
     Finding.objects.filter(inspection=inspection).update(found_on=day)

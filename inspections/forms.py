@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,25 +11,28 @@ from venues.selectors import venue_list_for_user
 
 from .models import Inspection, InterviewReason, Sanction, Severity
 
+# Undercover visits are police work: other inspectors do not get the choice.
+_WITHOUT_UNDERCOVER = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
+
 
 class PlanForm(forms.Form):
-    venue = forms.ModelChoiceField(label=_("Venue"), queryset=None)
+    venue = forms.ModelChoiceField[Any](label=_("Venue"), queryset=None)
     type = forms.ChoiceField(label=_("Type"), choices=Inspection.Type.choices)
     planned_for = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}),
                                   validators=[PLANNED])
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
+    assignee = forms.ModelChoiceField[Any](label=_("Assignee"), queryset=None, required=False)
     departments = forms.MultipleChoiceField(label=_("Departments"), choices=Department.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = venue_list_for_user(user).operating()
+        cast(forms.ModelChoiceField, self.fields["venue"]).queryset = venue_list_for_user(user).operating()
         scope = user.jurisdiction.path if user.jurisdiction_id else ""
         inspectors = User.objects.filter(role__in=[User.Role.POLICE, User.Role.PARTNER], is_active=True)
-        self.fields["assignee"].queryset = inspectors.filter(jurisdiction__path__startswith=scope) \
-            if not user.is_system_admin else inspectors
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = (
+            inspectors if user.is_system_admin else inspectors.filter(jurisdiction__path__startswith=scope))
         if not user.works_police_side:
-            self.fields["type"].choices = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
+            cast(forms.ChoiceField, self.fields["type"]).choices = _WITHOUT_UNDERCOVER
 
 
 class RecordForm(forms.Form):
@@ -50,10 +53,10 @@ class RecordForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not user.works_police_side:
-            self.fields["type"].choices = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
+            cast(forms.ChoiceField, self.fields["type"]).choices = _WITHOUT_UNDERCOVER
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("positives") or 0) > (data.get("people_tested") or 0):
             self.add_error("positives", _("There cannot be more positive tests than people tested."))
         return data

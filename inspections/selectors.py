@@ -1,17 +1,17 @@
 """Scoped reads for the inspection pages, panels and API."""
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthedRequest
 from daodao.ui import WorkItem, WorkLine
 from venues.scoping import area_scope
 
@@ -19,16 +19,18 @@ from .models import (
     Checklist,
     Finding,
     Inspection,
+    InspectionQuerySet,
     Interview,
     InterviewTask,
     RectificationOrder,
+    RectificationOrderQuerySet,
     SelfInspection,
 )
 
 DUE_SOON_DAYS = 3
 
 
-def inspections_for_user(user: Any) -> QuerySet[Inspection]:
+def inspections_for_user(user: Any) -> InspectionQuerySet:
     return (Inspection.objects.visible_to(user)
             .select_related("venue__station", "assignee").prefetch_related("departments"))
 
@@ -37,7 +39,7 @@ def inspection_get_for_user(user: Any, pk: int) -> Inspection:
     return get_object_or_404(inspections_for_user(user), pk=pk)
 
 
-def orders_for_user(user: Any) -> QuerySet[RectificationOrder]:
+def orders_for_user(user: Any) -> RectificationOrderQuerySet:
     return RectificationOrder.objects.visible_to(user).select_related("venue__station", "finding", "issued_by")
 
 
@@ -92,8 +94,9 @@ def month_calendar(user: Any, year: int, month: int) -> list[list[dict[str, Any]
     qs = inspections_for_user(user)
     by_day: dict[date, list[Inspection]] = {}
     for i in qs.filter(status=Inspection.Status.PLANNED, planned_for__range=(first, last)):
-        by_day.setdefault(i.planned_for, []).append(i)
-    start = timezone.make_aware(timezone.datetime(year, month, 1))
+        if i.planned_for is not None:
+            by_day.setdefault(i.planned_for, []).append(i)
+    start = timezone.make_aware(datetime(year, month, 1))  # noqa: DTZ001 -- made aware here
     end = start + timedelta(days=last.day)
     for i in qs.filter(status=Inspection.Status.DONE, carried_out_at__gte=start, carried_out_at__lt=end):
         by_day.setdefault(timezone.localdate(i.carried_out_at), []).append(i)
@@ -118,7 +121,7 @@ def venue_timeline(user: Any, venue: Any, limit: int = 30) -> list[dict[str, Any
     return rows[:limit]
 
 
-def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+def venue_panel_context(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     user = request.user
     if user.is_association:
         selfchecks = SelfInspection.objects.filter(venue=venue).order_by("-day")[:14]
@@ -134,7 +137,7 @@ def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | No
     }
 
 
-def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
+def dashboard_panel_context(request: AuthedRequest) -> dict[str, Any] | None:
     user = request.user
     if not user.may_inspect:
         return None
@@ -168,7 +171,7 @@ def _url(name: str, area: Any, **params: Any) -> str:
     return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
 
 
-def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
+def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     """Inspections planned for me today or overdue, orders awaiting my acceptance, overdue
     orders, interviews to hold. Four counting queries, then at most three items per line."""
     user = request.user
@@ -184,13 +187,14 @@ def work_lines(request: HttpRequest, area: Any) -> list[WorkLine]:
     if n:
         first = list(plans[:WORK_ITEMS])
         lines.append(WorkLine(
-            count=n, urgent=first[0].planned_for < today,
+            count=n, urgent=first[0].planned_for is not None and first[0].planned_for < today,
             text=_("inspections are planned for you today or are overdue"),
             url=_url("inspections:plan", area, mine=1, due="today"),
             items=tuple(WorkItem(
                 text=_("%(venue)s: %(type)s inspection planned for %(date)s") % {
                     "venue": i.venue.name, "type": i.get_type_display(), "date": f"{i.planned_for:%m-%d}"},
-                url=reverse("inspections:record", args=[i.pk]), late=i.planned_for < today,
+                url=reverse("inspections:record", args=[i.pk]),
+                late=i.planned_for is not None and i.planned_for < today,
             ) for i in first),
         ))
 
@@ -246,13 +250,14 @@ def order_notice_number(order: RectificationOrder) -> dict[str, Any]:
     counting the district's orders of the year with an id up to this one gives every order a
     number that never changes, with no counter table to keep (one query)."""
     district = order.venue.station.parent
+    assert district is not None  # a station always has its district  # noqa: S101
     n = RectificationOrder.objects.filter(
         venue__station__path__startswith=district.path, issued_on__year=order.issued_on.year, pk__lte=order.pk,
     ).count()
     return {"district": district, "year": order.issued_on.year, "n": n}
 
 
-def todo_selfcheck_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+def todo_selfcheck_context(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     """Today's self-inspection: done or still to do (only while the venue operates)."""
     if venue.status != "operating":
         return None
@@ -260,7 +265,7 @@ def todo_selfcheck_context(request: HttpRequest, venue: Any) -> dict[str, Any] |
                                                                   status=SelfInspection.Status.SUBMITTED).first()}
 
 
-def todo_orders_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+def todo_orders_context(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     """Open orders with their deadlines, the most urgent first; nothing when there is none."""
     orders = list(RectificationOrder.objects.visible_to(request.user).open().filter(venue=venue)
                   .order_by("deadline"))

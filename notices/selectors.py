@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.http import HttpRequest
+from accounts.http import AuthedRequest
 
 from .models import Notice
 
@@ -12,12 +12,12 @@ def unread_for(user: Any, venue: Any = None, limit: int = 8) -> list[Notice]:
     return list(qs[:limit])
 
 
-def panel_context(request: HttpRequest) -> dict[str, Any] | None:
+def panel_context(request: AuthedRequest) -> dict[str, Any] | None:
     notices = unread_for(request.user)
     return {"notices": notices} if notices else None
 
 
-def venue_panel_context(request: HttpRequest, venue: Any) -> dict[str, Any] | None:
+def venue_panel_context(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     if not request.user.is_manager:
         return None
     notices = unread_for(request.user, venue)

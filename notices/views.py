@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from accounts.http import AuthedRequest
 
 from .models import Notice
 from .services import notice_mark_read, notices_mark_all_read
@@ -10,7 +12,7 @@ from .services import notice_mark_read, notices_mark_all_read
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
     """Only the notice's own user can mark it; anything else silently changes nothing."""
     notice_mark_read(user_id=request.user.pk, notice_id=pk)
     nxt = request.POST.get("next", "/")
@@ -21,7 +23,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthedRequest) -> HttpResponse:
     """The user's own notices, newest first; nobody reads anyone else's."""
     notices = Notice.objects.filter(user=request.user).order_by("-created_at", "-id")[:100]
     return render(request, "notices/list.html", {"notices": notices})
@@ -29,6 +31,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthedRequest) -> HttpResponse:
     notices_mark_all_read(user_id=request.user.pk)
     return redirect("notices:list")

@@ -27,6 +27,7 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
     rng = random.Random(7707)  # noqa: S311 — deterministic demo data
     signature = default_storage.save("pledges/signatures/demo-signature.png", ContentFile(PNG))
     venue_t, employee_t = template_current(Kind.VENUE), template_current(Kind.EMPLOYEE)
+    assert venue_t is not None and employee_t is not None  # noqa: S101 -- migration 0002 installs both
     now = timezone.now()
     rows = []
     venues = list(Venue.objects.operating().prefetch_related("managers").order_by("pk"))

@@ -50,11 +50,11 @@ class PledgeTemplate(models.Model):
         super().save(*args, **kwargs)
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
+class AppendOnlyQuerySet(models.QuerySet["Pledge"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise ValueError("Signed pledges are immutable.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise ValueError("Signed pledges are immutable.")
 
     def visible_to(self, user: Any) -> "AppendOnlyQuerySet":
@@ -112,7 +112,7 @@ class Pledge(models.Model):
             raise ValueError("Signed pledges are immutable.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("Signed pledges are immutable.")
 
     @property

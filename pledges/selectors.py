@@ -1,15 +1,15 @@
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.http import AuthedRequest
 from staff.models import Employment
 from venues.models import Venue
 
-from .models import Kind, Pledge
+from .models import AppendOnlyQuerySet, Kind, Pledge
 
 
 def _valid_employee_pledge(today: Any) -> Any:
@@ -23,7 +23,7 @@ def _count(qs: QuerySet[Any]) -> Any:
                              output_field=IntegerField()), 0)
 
 
-def coverage_for_user(user: Any) -> QuerySet[Venue]:
+def coverage_for_user(user: Any) -> Any:  # annotated Venue rows
     """Operating venues in scope with: venue pledge valid?, current staff, staff with a valid pledge."""
     today = timezone.localdate()
     staff = Employment.objects.current().filter(venue=OuterRef("pk"))
@@ -47,7 +47,9 @@ def employees_without_pledge_for_user(user: Any) -> QuerySet[Employment]:
 
 
 def pledges_for_user(user: Any) -> QuerySet[Pledge]:
-    return Pledge.objects.visible_to(user).select_related("venue", "person", "template")
+    pledges = cast(AppendOnlyQuerySet, Pledge.objects.all())  # the stubs lose the custom manager's methods
+    qs: QuerySet[Pledge] = pledges.visible_to(user).select_related("venue", "person", "template")
+    return qs
 
 
 def pledge_get_for_user(user: Any, pk: int) -> Pledge:
@@ -65,11 +67,11 @@ def venue_status(venue: Venue) -> dict[str, Any]:
             "covered": staff.count() - len(missing)}
 
 
-def venue_panel_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+def venue_panel_context(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
     return {"venue": venue, **venue_status(venue), "is_manager": request.user.is_manager}
 
 
-def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
+def dashboard_panel_context(request: AuthedRequest) -> dict[str, Any] | None:
     user = request.user
     if user.is_manager or user.is_partner:
         return None
@@ -83,7 +85,7 @@ def dashboard_panel_context(request: HttpRequest) -> dict[str, Any] | None:
     return {"no_venue_pledge": no_venue_pledge, "no_employee_pledge": no_employee_pledge}
 
 
-def todo_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+def todo_context(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
     """Pledges still to sign: the venue's own and its employees'."""
     status = venue_status(venue)
     if status["venue_pledge"] and not status["missing"]:

@@ -52,7 +52,7 @@ def pledge_template_publish(*, kind: str, title: str, body: str, term_days: int,
                                          body=body.strip(), term_days=term_days, published_by=by)
 
 
-def _signature_file(data_url: str) -> ContentFile:
+def _signature_file(data_url: str) -> ContentFile[bytes]:
     """The drawn signature, posted by the canvas as a PNG data URL; checked, never trusted."""
     if not data_url or not data_url.startswith(PNG_PREFIX):
         raise ValidationError(_("Sign with your finger in the box."))

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number
@@ -34,7 +35,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_coverage")
     venues = coverage_for_user(request.user)
     missing = employees_without_pledge_for_user(request.user)
@@ -49,11 +50,12 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coverage_export(request: HttpRequest, what: str) -> HttpResponse:
+def coverage_export(request: AuthedRequest, what: str) -> HttpResponse:
     require(request.user, "sees_coverage")
     if what == "venues":
+        covered: list[Any] = list(coverage_for_user(request.user))  # annotated rows
         rows = [(v.name, v.station.name, _("yes") if v.venue_pledge_ok else _("no"), v.staff_count, v.covered_count)
-                for v in coverage_for_user(request.user)]
+                for v in covered]
         headers = [_("Venue"), _("Police station"), _("Venue pledge valid"), _("Current staff"),
                    _("Staff with a valid pledge")]
     elif what == "employees":
@@ -67,7 +69,7 @@ def coverage_export(request: HttpRequest, what: str) -> HttpResponse:
 
 
 @login_required
-def venue(request: HttpRequest, pk: int) -> HttpResponse:
+def venue(request: AuthedRequest, pk: int) -> HttpResponse:
     """A venue's pledges: the manager signs the venue pledge here."""
     v = venue_get_for_user(request.user, pk)
     form = SignForm(request.POST or None)
@@ -93,14 +95,14 @@ def venue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable signed pledge, for the paper file."""
     pledge = pledge_get_for_user(request.user, pk)
     return render(request, "pledges/detail.html", {"pledge": pledge})
 
 
 @login_required
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_coverage")
     user = request.user
     can_publish = user.may_publish_shared_texts
@@ -122,7 +124,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def employee_sign(request: HttpRequest, token: str) -> HttpResponse:
+def employee_sign(request: AuthedRequest, token: str) -> HttpResponse:
     """The employee's pledge, reached from the venue's QR code."""
     venue_obj = venue_by_signin_token(token)
     employment, page = employee_identify_page(request, venue_obj, source=SignInRefusal.Source.PLEDGE,

@@ -1,6 +1,8 @@
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +18,11 @@ SETTING_FIELDS = ["five_star_min", "four_star_min", "three_star_min", "yellow_fr
 class RuleSetForm(forms.Form):
     note = forms.CharField(label=_("Reason for the change"), max_length=200)
 
-    def __init__(self, *args: object, base: RuleSet | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, base: RuleSet | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rules = {r.code: r for r in base.rules.all()} if base else {}
         for name in SETTING_FIELDS:
-            model_field = RuleSet._meta.get_field(name)
+            model_field = cast(models.Field, RuleSet._meta.get_field(name))
             initial = getattr(base, name) if base else model_field.default
             if name.endswith("_days"):
                 self.fields[name] = forms.IntegerField(label=model_field.verbose_name, min_value=1, initial=initial)
@@ -29,7 +31,7 @@ class RuleSetForm(forms.Form):
                                                        max_value=100, decimal_places=2, initial=initial)
         for code, label, points, cap in DEFAULT_RULES:
             r = rules.get(code)
-            self.fields[f"points_{code}"] = forms.DecimalField(label=label, min_value=0, max_digits=6,
+            self.fields[f"points_{code}"] = forms.DecimalField(label=str(label), min_value=0, max_digits=6,
                                                                decimal_places=2, initial=r.points if r else points)
             self.fields[f"cap_{code}"] = forms.DecimalField(label=_("cap"), min_value=0, max_digits=6,
                                                             decimal_places=2, required=False,

@@ -85,8 +85,9 @@ class RuleSet(models.Model):
         return Colour.GREEN
 
     def days_for(self, tier: int) -> int:
-        return {Tier.FIVE: self.five_star_days, Tier.FOUR: self.four_star_days,
-                Tier.THREE: self.three_star_days}.get(tier, self.non_star_days)
+        days: dict[int, int] = {Tier.FIVE: self.five_star_days, Tier.FOUR: self.four_star_days,
+                                Tier.THREE: self.three_star_days}
+        return days.get(tier, self.non_star_days)
 
 
 class Rule(models.Model):

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import may
+from accounts.http import AuthedRequest
 from accounts.models import Jurisdiction, User
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -30,7 +31,7 @@ from .models import Rating, RuleSet, Tier
 from .periods import quarter_label, quarter_of
 
 
-def _rules_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
+def _rules_jurisdiction(request: AuthedRequest) -> Jurisdiction | None:
     user = request.user
     if user.is_manager:
         venue = Venue.objects.visible_to(user).select_related("station").first()
@@ -42,16 +43,16 @@ def _rules_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
 
 
 @login_required
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthedRequest) -> HttpResponse:
     """The applicable rules: every user reads them (venues learn how to improve); narcotics
     officers save a new version for their own jurisdiction."""
     place = _rules_jurisdiction(request)
     current = services.ruleset_for_jurisdiction(place) if place else None
     user = request.user
-    can_edit = bool(place) and user.may_change_rating_rules(place)
+    can_edit = place is not None and user.may_change_rating_rules(place)
     form = RuleSetForm(request.POST or None, base=current) if can_edit else None
     if request.method == "POST":
-        if not can_edit:
+        if form is None or place is None:
             raise PermissionDenied
         if form.is_valid():
             settings, rules = form.parsed()
@@ -75,7 +76,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _due_filters(request: HttpRequest) -> dict[str, Any]:
+def _due_filters(request: AuthedRequest) -> dict[str, Any]:
     """The due list's filters from the query string, each checked against the user's scope."""
     user = request.user
     stations = stations_for_user(user)
@@ -83,7 +84,7 @@ def _due_filters(request: HttpRequest) -> dict[str, Any]:
     if request.GET.get("station"):
         station = get_object_or_404(stations, pk=parse_id(request.GET["station"]) or 0)
     officers = User.objects.filter(role=User.Role.POLICE, is_active=True).filter(
-        Q(jurisdiction__path__startswith=user.jurisdiction.path) if user.jurisdiction_id else Q())
+        Q(jurisdiction__path__startswith=user.jurisdiction.path) if user.jurisdiction is not None else Q())
     officer = None
     if request.GET.get("officer"):
         officer = get_object_or_404(officers, pk=parse_id(request.GET["officer"]) or 0)
@@ -95,8 +96,14 @@ def _due_filters(request: HttpRequest) -> dict[str, Any]:
             "within": within, "tier": tier, "area": area}
 
 
+def _unit(venue: Venue) -> str:
+    """The issuing unit on a plaque: the district of the venue's police station."""
+    district = venue.station.parent
+    return district.name if district is not None else venue.station.name
+
+
 @login_required
-def due(request: HttpRequest) -> HttpResponse:
+def due(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not may(user, "works_police_side"):
         raise Http404
@@ -122,7 +129,7 @@ def due(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def due_export(request: HttpRequest) -> HttpResponse:
+def due_export(request: AuthedRequest) -> HttpResponse:
     """The due list as filtered on the page, same scope, audited."""
     user = request.user
     if not may(user, "works_police_side"):
@@ -150,7 +157,7 @@ def due_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def adjust(request: HttpRequest, pk: int) -> HttpResponse:
+def adjust(request: AuthedRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     if not may(request.user, "works_police_side"):
         raise PermissionDenied
@@ -169,7 +176,7 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plaque(request: HttpRequest, pk: int) -> HttpResponse:
+def plaque(request: AuthedRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     rating = Rating.objects.filter(venue=venue, is_final=True).order_by("-period_start").first()
     url = request.build_absolute_uri(reverse("rating_plaque_public", args=[rating.plaque_token])) if rating else ""
@@ -179,7 +186,7 @@ def plaque(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def plaque_public(request: HttpRequest, token: str) -> HttpResponse:
+def plaque_public(request: AuthedRequest, token: str) -> HttpResponse:
     """What a scanned plaque shows: the venue's name, star level and validity. Nothing else."""
     rating = get_object_or_404(Rating.objects.select_related("venue__station__parent"), plaque_token=token,
                                is_final=True)
@@ -192,7 +199,7 @@ def plaque_public(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "ratings/plaque_public.html", {
         "name": rating.venue.name, "tier": Tier(rating.tier).label, "stars": range(rating.tier),
         "period": quarter_label(rating.period_start), "status": status, "rating": rating,
-        "valid_until": valid_until, "unit": rating.venue.station.parent.name,
+        "valid_until": valid_until, "unit": _unit(rating.venue),
         "suspended": rating.venue.status != Venue.Status.OPERATING, "pending": pending,
     })
 

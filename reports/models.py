@@ -28,7 +28,7 @@ class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise ImmutableError("Monthly reports are immutable: build a new version.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise ImmutableError("Monthly reports are immutable: build a new version.")
 
 
@@ -67,5 +67,5 @@ class MonthlyReport(models.Model):
             raise ImmutableError("Monthly reports are immutable: build a new version.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableError("Monthly reports are immutable: build a new version.")

@@ -87,7 +87,7 @@ def summary(area: Any, month: date) -> dict[str, Any]:
         "inspections": {"done": done, "required": required},
         "alerts": {"raised": raised, "handled": len(handled),
                    "dismissed": sum(1 for e in events if e[0] == AlertEvent.Action.DISMISSED),
-                   "median_hours": round(median(handled).total_seconds() / 3600, 1) if handled else None},
+                   "median_hours": round(median(h.total_seconds() for h in handled) / 3600, 1) if handled else None},
         "rectifications": orders,
         "coverage": {"employees": n_staff, "venue_pledge": _pct(venue_pledged, n_venues),
                      "employee_pledge": _pct(staff_pledged, n_staff), "trained": _pct(trained, n_staff)},
@@ -108,8 +108,9 @@ def colour_table(area: Any, month: date) -> list[dict[str, Any]]:
             "date": d["occurred_on"].isoformat(), "rule": d["rule_code"], "points": float(d["points"]),
             "what": d["description"]})
     order = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2}
-    rows = [{"venue_id": g.venue_id, "venue": g.venue.name, "station": g.venue.station.name, "colour": g.colour,
-             "points": float(g.points), "deductions": lines.get(g.venue_id, [])} for g in grades]
+    rows: list[dict[str, Any]] = [
+        {"venue_id": g.venue_id, "venue": g.venue.name, "station": g.venue.station.name, "colour": g.colour,
+         "points": float(g.points), "deductions": lines.get(g.venue_id, [])} for g in grades]
     rows.sort(key=lambda r: (order.get(r["colour"], 3), -r["points"], r["venue"]))
     return rows
 

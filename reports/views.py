@@ -4,7 +4,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import may
+from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, xlsx_sheets_response
@@ -27,7 +28,7 @@ from .services import monthly_report_build
 BODY_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _police_only(request: HttpRequest) -> None:
+def _police_only(request: AuthedRequest) -> None:
     if not may(request.user, "works_police_side"):
         raise Http404
 
@@ -72,7 +73,7 @@ def _table(report: MonthlyReport) -> list[dict[str, Any]]:
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedRequest) -> HttpResponse:
     _police_only(request)
     return render(request, "reports/list.html", {
         "reports": selectors.latest_reports_for_user(request.user),
@@ -83,7 +84,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def build(request: HttpRequest) -> HttpResponse:
+def build(request: AuthedRequest) -> HttpResponse:
     _police_only(request)
     area = get_object_or_404(selectors.report_areas_for_user(request.user),
                              pk=parse_id(request.POST.get("area", "")) or 0)
@@ -96,12 +97,13 @@ def build(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("A report cannot be built for a month that has not begun."))
         return redirect("reports:list")
     report = monthly_report_build(jurisdiction=area, month=month, by=request.user)
+    assert report is not None  # noqa: S101 -- built for a month that has begun
     messages.success(request, _("Version %(v)s of the report was built.") % {"v": report.version})
     return redirect("reports:detail", pk=report.pk)
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _police_only(request)
     report = selectors.report_get_for_user(request.user, pk)
     versions = selectors.reports_for_user(request.user).filter(jurisdiction=report.jurisdiction_id,
@@ -127,7 +129,7 @@ def _body(report: MonthlyReport) -> str:
 
 
 @login_required
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: AuthedRequest, pk: int) -> HttpResponse:
     _police_only(request)
     report = selectors.report_get_for_user(request.user, pk)
     audit_record(action=AuditEvent.Action.EXPORT, request=request,

@@ -66,7 +66,7 @@ def seed(ctx: dict[str, Any]) -> dict[str, Any]:
             # New hires still pending their onboarding exam: two at the flagship, one at every
             # sixth venue (the training gate and "working before training" show on these).
             pending = (key == "330602-0" and i in (1, 2)) or (i == 1 and int(key.split("-")[1]) % 6 == 3)
-            status = Employment.Status.PENDING if pending else Employment.Status.ACTIVE
+            status: str = Employment.Status.PENDING if pending else Employment.Status.ACTIVE
             plan.append((key, len(persons) - 1, status, rng.choice(POSITIONS)))
     Person.objects.bulk_create(persons, batch_size=500)
     persons = list(Person.objects.order_by("id"))  # pks on SQLite too

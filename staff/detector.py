@@ -170,7 +170,8 @@ def _z(x: int, registered: int, share: float) -> tuple[float, float]:
 
 def _open_days(s: VenueSeries, on: date, count: int, limit: date) -> list[date]:
     """The last ``count`` open days ending at ``on`` (closed days skipped), not before ``limit``."""
-    days, d = [], on
+    days: list[date] = []
+    d = on
     while len(days) < count and d >= limit:
         if d not in s.closed:
             days.append(d)
@@ -184,7 +185,7 @@ class _Model:
     scale: float  # over-dispersion x estimation uncertainty, divides every day's score
 
 
-class _Everyday(dict):  # type: ignore[type-arg]
+class _Everyday(dict):
     """The same headcount on every day."""
 
     def __init__(self, n: int) -> None:

@@ -45,7 +45,7 @@ class Identified:
         return Employment.objects.select_related("person", "venue").get(pk=self.employment_id)
 
 
-PUBLIC_CODES = {
+PUBLIC_CODES: dict[str, str] = {
     SignInRefusal.Reason.UNKNOWN: "not_found",
     SignInRefusal.Reason.NOT_EMPLOYED: "not_found",
     SignInRefusal.Reason.INVALID: "invalid",

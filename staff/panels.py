@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.http import AuthedRequest
 from venues.models import Venue
 
 from .charts import bar_chart
@@ -12,7 +12,7 @@ from .models import Employment, SignIn
 from .selectors import signins_today_in_scope, venue_days_series, venue_headcount
 
 
-def venue_panel(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+def venue_panel(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
     series = venue_days_series(venue, days=14)
     today = timezone.localdate()
     return {
@@ -22,13 +22,13 @@ def venue_panel(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
     }
 
 
-def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
+def dashboard_panel(request: AuthedRequest) -> dict[str, Any] | None:
     if request.user.is_manager:
         return None
     return signins_today_in_scope(request.user)
 
 
-def todo_absent(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+def todo_absent(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
     """Who has not signed in today: names, masked phones and a call link (the manager
     registered these numbers and calls them anyway; the page shows them masked)."""
     if venue.status != Venue.Status.OPERATING:

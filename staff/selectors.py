@@ -11,7 +11,7 @@ from django.utils import timezone
 from daodao.identifiers import normalize_id_number, normalize_phone
 from venues.models import Venue
 
-from .models import Employment, Person, SignIn, SignInCorrection, SignInRefusal, VenueDay
+from .models import Employment, EmploymentQuerySet, Person, SignIn, SignInCorrection, SignInRefusal, VenueDay
 
 
 def venue_for_signin(token: str) -> Venue | None:
@@ -32,7 +32,7 @@ def venue_for_signin(token: str) -> Venue | None:
     return venue
 
 
-def employment_list_for_user(user: Any) -> QuerySet[Employment]:
+def employment_list_for_user(user: Any) -> EmploymentQuerySet:
     return Employment.objects.visible_to(user).select_related("person", "venue")
 
 

@@ -13,6 +13,7 @@ transaction. tests/staff/test_signin_sql.py runs both against real databases.
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connections, transaction
 
@@ -68,7 +69,7 @@ def signin_insert(row: SignInRow, *, using: str = "default") -> int | None:
     connection = connections[using]
     ops = connection.ops
     at, day = ops.adapt_datetimefield_value(row.at), ops.adapt_datefield_value(row.day)
-    params = [row.employment_id, row.venue_id, row.person_id, day, at,
+    params: list[Any] = [row.employment_id, row.venue_id, row.person_id, day, at,
               ops.adapt_decimalfield_value(row.lat, 9, 6), ops.adapt_decimalfield_value(row.lng, 9, 6),
               row.distance_m, row.far_from_venue, row.before_training, row.source, row.ip]
     counts = [int(row.far_from_venue), int(row.before_training), False]

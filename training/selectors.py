@@ -1,9 +1,9 @@
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.http import AuthedRequest
 from staff.models import Employment, SignIn
 from venues.models import Venue
 
@@ -11,7 +11,8 @@ from .models import Attempt, AttemptAnswer, Paper, Question
 
 
 def passed_onboarding(person_ref: Any = None) -> Any:
-    return Attempt.objects.filter(person=person_ref if person_ref is not None else OuterRef("person"), passed=True,
+    person: Any = person_ref if person_ref is not None else OuterRef("person")
+    return Attempt.objects.filter(person=person, passed=True,
                                   paper__code__in=[Paper.Code.ONBOARDING, Paper.Code.REFRESHER])
 
 
@@ -41,7 +42,7 @@ def hardest_questions(user: Any, limit: int = 10, min_answers: int = 5) -> list[
              .filter(n__gte=min_answers))
     ranked = sorted(stats, key=lambda r: (r["right"] / r["n"], -r["n"]))[:limit]
     by_id = {row["question"]: {**row, "rate": row["right"] / row["n"]} for row in ranked}
-    questions = Question.objects.in_bulk(list(by_id))
+    questions: dict[Any, Any] = Question.objects.in_bulk(list(by_id))  # annotated below
     result = []
     for qid, row in by_id.items():
         q = questions[qid]
@@ -57,14 +58,14 @@ def pending_training(user: Any) -> QuerySet[Employment]:
             .select_related("person", "venue").order_by("venue__name", "person__name"))
 
 
-def venue_panel_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+def venue_panel_context(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
     if request.user.is_partner:
         return None
     today = timezone.localdate()
-    pending = list(Employment.objects.filter(venue=venue, status=Employment.Status.PENDING)
-                   .select_related("person").annotate(
-                       today=Exists(SignIn.objects.filter(employment=OuterRef("pk"), day=today)))
-                   .order_by("person__name"))
+    pending: list[Any] = list(Employment.objects.filter(venue=venue, status=Employment.Status.PENDING)
+                              .select_related("person").annotate(
+                                  today=Exists(SignIn.objects.filter(employment=OuterRef("pk"), day=today)))
+                              .order_by("person__name"))
     manager_passed = None
     if request.user.is_manager:
         manager_passed = Attempt.objects.filter(user=request.user, paper__code=Paper.Code.MANAGER,
@@ -75,7 +76,7 @@ def venue_panel_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | 
             "manager_passed": manager_passed, "is_manager": request.user.is_manager}
 
 
-def todo_context(request: HttpRequest, venue: Venue) -> dict[str, Any] | None:
+def todo_context(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
     """Employees who may not work yet: the exam is still to pass."""
     pending = list(Employment.objects.filter(venue=venue, status=Employment.Status.PENDING)
                    .select_related("person").order_by("person__name")[:50])

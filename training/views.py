@@ -3,13 +3,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from audit.services import audit_record
 from daodao.excel import read_table, xlsx_response
 from daodao.identifiers import mask_id_number
@@ -24,7 +25,7 @@ from .services import attempt_start, attempt_submit, attempts_left_today, person
 SESSION_KEY = "daodao_attempt"
 
 
-def _exam_view(request: HttpRequest, *, paper: Paper, person: Any = None, user: Any = None, venue: Any = None,
+def _exam_view(request: AuthedRequest, *, paper: Paper, person: Any = None, user: Any = None, venue: Any = None,
                heading: str, done_url: str) -> HttpResponse:
     """The exam, for an identified employee or a logged-in manager: home -> questions -> result.
 
@@ -69,7 +70,7 @@ def _exam_view(request: HttpRequest, *, paper: Paper, person: Any = None, user: 
 
 
 @never_cache
-def employee_exam(request: HttpRequest, token: str) -> HttpResponse:
+def employee_exam(request: AuthedRequest, token: str) -> HttpResponse:
     """The employee's exam, reached from the venue's QR code (identify once, then take it)."""
     venue = venue_by_signin_token(token)
     employment, page = employee_identify_page(request, venue, source=SignInRefusal.Source.EXAM,
@@ -85,7 +86,7 @@ def employee_exam(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def manager_exam(request: HttpRequest) -> HttpResponse:
+def manager_exam(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_manager:
         raise Http404
     paper = Paper.objects.filter(code=Paper.Code.MANAGER, active=True).first()
@@ -96,9 +97,9 @@ def manager_exam(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_coverage")
-    venues = list(pass_rates_by_venue(request.user))
+    venues: list[Any] = list(pass_rates_by_venue(request.user))  # annotated rows
     for v in venues:
         v.rate = round(100 * v.passes / v.n_attempts) if v.n_attempts else 0
     return render(request, "training/reports.html", {
@@ -109,19 +110,22 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reports_export(request: HttpRequest, what: str) -> HttpResponse:
+def reports_export(request: AuthedRequest, what: str) -> HttpResponse:
     require(request.user, "sees_coverage")
     if what == "venues":
         headers = [_("Venue"), _("Police station"), _("Attempts"), _("Passed"), _("Pass rate")]
-        rows = [(v.name, v.station.name, v.n_attempts, v.passes, round(100 * v.passes / v.n_attempts))
-                for v in pass_rates_by_venue(request.user)]
+        rates: list[Any] = list(pass_rates_by_venue(request.user))  # annotated rows
+        rows: list[tuple[Any, ...]] = [(v.name, v.station.name, v.n_attempts, v.passes,
+                                        round(100 * v.passes / v.n_attempts)) for v in rates]
     elif what == "pending":
         headers = [_("Venue"), _("Employee name"), _("ID number"), _("Hired on"), _("Days signed in")]
+        pending: list[Any] = list(pending_training(request.user))  # annotated rows
         rows = [(e.venue.name, e.person.name, mask_id_number(e.person.id_number), e.hired_on, e.days_worked)
-                for e in pending_training(request.user)]
+                for e in pending]
     elif what == "questions":
         headers = [_("Question"), _("Answers"), _("Correct rate")]
-        rows = [(q.text, q.answered, q.correct_rate) for q in hardest_questions(request.user, limit=100)]
+        hardest: list[Any] = hardest_questions(request.user, limit=100)  # annotated rows
+        rows = [(q.text, q.answered, q.correct_rate) for q in hardest]
     else:
         raise Http404
     audit_record(action="export", request=request, detail={"what": f"training_{what}", "rows": len(rows)})
@@ -129,7 +133,7 @@ def reports_export(request: HttpRequest, what: str) -> HttpResponse:
 
 
 @login_required
-def questions_upload(request: HttpRequest) -> HttpResponse:
+def questions_upload(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_coverage")
     if not request.user.may_publish_shared_texts:
         raise PermissionDenied

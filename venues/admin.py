@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.capabilities import may
+from accounts.http import acting_user
 from daodao.admin import ScopedAdmin
 
 from .models import Venue
@@ -62,10 +63,10 @@ class VenueAdmin(ScopedAdmin):
         data = {f: form.cleaned_data[f] for f in EDITABLE_FIELDS if f in form.cleaned_data}
         managers = form.cleaned_data.get("managers")
         if change:
-            venue_update(venue=Venue.objects.get(pk=obj.pk), by=request.user, data=data, managers=managers,
+            venue_update(venue=Venue.objects.get(pk=obj.pk), by=acting_user(request), data=data, managers=managers,
                          request=request)
         else:
-            created = venue_create(by=request.user, data=data, managers=managers or [], request=request)
+            created = venue_create(by=acting_user(request), data=data, managers=managers or [], request=request)
             obj.pk = created.pk
             obj.signin_token = created.signin_token
             obj._state.adding = False

@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import mixins, permissions, serializers, viewsets
 
 from accounts.capabilities import api_permission
+from accounts.http import acting_user
 from accounts.models import User
 
 from .filters import VenueFilter
@@ -55,16 +56,16 @@ class VenueViewSet(
     def get_queryset(self) -> Any:
         return venue_list_for_user(self.request.user).prefetch_related("managers")
 
-    def perform_create(self, serializer: VenueSerializer) -> None:
+    def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         managers: list[User] = data.pop("managers", [])
-        serializer.instance = venue_create(by=self.request.user, data=data, managers=managers,
+        serializer.instance = venue_create(by=acting_user(self.request), data=data, managers=managers,
                                            request=self.request._request)
 
-    def perform_update(self, serializer: VenueSerializer) -> None:
+    def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         managers = data.pop("managers", None)
-        serializer.instance = venue_update(venue=serializer.instance, by=self.request.user, data=data,
+        serializer.instance = venue_update(venue=serializer.instance, by=acting_user(self.request), data=data,
                                            managers=managers, request=self.request._request)
 
 

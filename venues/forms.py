@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -24,13 +24,13 @@ class VenueForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = stations_for_user(user)
+        cast(forms.ModelChoiceField, self.fields["station"]).queryset = stations_for_user(user)
         managers = manager_accounts_for_user(user)
         if self.instance.pk:
             managers = managers.model.objects.filter(
                 Q(pk__in=managers.values("pk")) | Q(pk__in=self.instance.managers.values("pk"))
             )
-        self.fields["managers"].queryset = managers
+        cast(forms.ModelChoiceField, self.fields["managers"]).queryset = managers
         self.fields["licence_no"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
         self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel"})
         self.fields["opened_on"].validators.append(PAST_EVENT)
@@ -38,7 +38,7 @@ class VenueForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         """The database requires latitude and longitude together (venue_location_valid): say so
         on the field instead of letting the constraint answer with its name."""
-        data = super().clean()
+        data = super().clean() or {}
         if "latitude" not in self.errors and "longitude" not in self.errors:
             for field, message in location_errors(data.get("latitude"), data.get("longitude")).items():
                 self.add_error(field, message)

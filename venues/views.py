@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao import ui
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.is_manager:
         venues = list(venue_list_for_user(user))
@@ -40,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def venue_list(request: HttpRequest) -> HttpResponse:
+def venue_list(request: AuthedRequest) -> HttpResponse:
     filterset = VenueFilter(request.GET, queryset=venue_list_for_user(request.user), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -52,7 +53,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def venue_map(request: HttpRequest) -> HttpResponse:
+def venue_map(request: AuthedRequest) -> HttpResponse:
     filterset = VenueFilter(request.GET, queryset=venue_list_for_user(request.user), request=request)
     venues = list(filterset.qs)
     return render(request, "venues/map.html", {
@@ -62,7 +63,7 @@ def venue_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def venue_export(request: HttpRequest) -> HttpResponse:
+def venue_export(request: AuthedRequest) -> HttpResponse:
     if request.user.is_manager:
         raise PermissionDenied
     filterset = VenueFilter(request.GET, queryset=venue_list_for_user(request.user), request=request)
@@ -75,7 +76,8 @@ def venue_export(request: HttpRequest) -> HttpResponse:
         return (st.get_tier_display(), st.score, st.get_colour_display()) if st else ("", None, "")
 
     rows = (
-        (v.name, v.get_type_display(), v.licence_no, v.address, v.station.parent.name, v.station.name,
+        (v.name, v.get_type_display(), v.licence_no, v.address, v.station.parent.name if v.station.parent else "",
+         v.station.name,
          v.contact_phone, v.get_status_display(), *standing(v), v.expected_headcount, v.opened_on)
         for v in venues.iterator(chunk_size=500)
     )
@@ -89,7 +91,7 @@ def venue_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     return render(request, "venues/detail.html", {
         "venue": venue, "managers": venue.managers.all(), "can_edit": request.user.can_manage_venues,
@@ -100,7 +102,7 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def venue_new(request: HttpRequest) -> HttpResponse:
+def venue_new(request: AuthedRequest) -> HttpResponse:
     if not request.user.can_manage_venues:
         raise PermissionDenied
     form = VenueForm(request.POST or None, user=request.user)
@@ -118,7 +120,7 @@ def venue_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     if not request.user.can_manage_venues:
         raise PermissionDenied
@@ -138,7 +140,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def venue_poster(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_poster(request: AuthedRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     url = request.build_absolute_uri(reverse("signin", args=[venue.signin_token]))
     return render(request, "venues/poster.html", {"venue": venue, "qr": qr_svg(url), "signin_url": url})
@@ -146,7 +148,7 @@ def venue_poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def venue_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_rotate(request: AuthedRequest, pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, pk)
     if not request.user.can_manage_venues:
         raise PermissionDenied

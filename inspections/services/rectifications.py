@@ -72,7 +72,7 @@ def _notify_order(*, order: RectificationOrder, event: RectificationEvent, to_ve
             RectificationEvent.Action.REJECTED: (
                 _("Rectification at %(venue)s not accepted: please rectify again") % {"venue": venue},
                 _("Reason: %(reason)s") % {"reason": event.note}),
-        }[event.action]
+        }[RectificationEvent.Action(event.action)]
     notices_send(specs=[NoticeSpec(user_id=uid, dedupe_key=f"rectification:{event.pk}",
                                    kind=f"rectification_{event.action}", title=title, body=body,
                                    link=reverse("inspections:order", args=[order.pk]),
@@ -87,7 +87,7 @@ def rectification_issue(
 ) -> RectificationOrder:
     """责令限期整改: order the venue to fix a finding by a deadline (default by severity)."""
     _check_order_officer(by, finding)
-    if finding.inspection_id and finding.inspection.is_hidden_from_venue:
+    if finding.inspection is not None and finding.inspection.is_hidden_from_venue:
         raise ValidationError(_("Disclose the undercover visit's findings before ordering rectification."))
     today = timezone.localdate()
     deadline = deadline or today + timedelta(days=deadline_days(finding.severity))

@@ -17,7 +17,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 def _check_photos(request: HttpRequest) -> None:
     """Every file these phone forms send is a photo; anything else is refused before a service stores it."""
-    errors = []
+    errors: list[str] = []
     for upload in (f for files in request.FILES.lists() for f in files[1]):
         try:
             validate_image(upload)

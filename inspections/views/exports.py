@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, xlsx_sheets_response
@@ -19,7 +20,7 @@ from ..models import Inspection, InterviewTask
 
 # --- Exports: the lists as filtered on their pages, same scope, audited ------------
 
-def _list_filters(request: HttpRequest) -> list[tuple[Any, Any]]:
+def _list_filters(request: AuthedRequest) -> list[tuple[Any, Any]]:
     area = area_from_request(request)
     shown: list[tuple[Any, Any]] = [(_("District or station"), area.name if area else "")]
     if request.GET.get("mine"):
@@ -34,13 +35,13 @@ def _list_filters(request: HttpRequest) -> list[tuple[Any, Any]]:
     return shown
 
 
-def _audit_export(request: HttpRequest, what: str, rows: int) -> None:
+def _audit_export(request: AuthedRequest, what: str, rows: int) -> None:
     audit_record(action=AuditEvent.Action.EXPORT, request=request,
                  detail={"what": what, "filters": {k: v for k, v in request.GET.items() if k != "page"}, "rows": rows})
 
 
 @login_required
-def plan_export(request: HttpRequest) -> HttpResponse:
+def plan_export(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
     area = area_from_request(request)
     qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
@@ -73,7 +74,7 @@ def plan_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def board_export(request: HttpRequest) -> HttpResponse:
+def board_export(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")  # an officer's list, not the venue's
     columns = selectors.board_for_user(request.user, area=area_from_request(request),
                                        mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
@@ -91,7 +92,7 @@ def board_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tasks_export(request: HttpRequest) -> HttpResponse:
+def tasks_export(request: AuthedRequest) -> HttpResponse:
     require(request.user, "works_police_side")
     scope = area_scope(request.user, area_from_request(request), "venue__")
     tasks = selectors.tasks_for_user(request.user).filter(scope, status=InterviewTask.Status.OPEN)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from accounts.roles import Department
 from daodao.params import YEAR_MAX, YEAR_MIN, parse_id, parse_int
 from venues.scoping import area_scope
@@ -33,7 +34,7 @@ from .common import _answers, _check_photos, _errors
 # --- Officer: plan, calendar, record ----------------------------------------------
 
 @login_required
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
     area = area_from_request(request)
     qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
@@ -50,7 +51,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def month(request: HttpRequest) -> HttpResponse:
+def month(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
     today = timezone.localdate()
     y = parse_int(request.GET.get("y", str(today.year)), lo=YEAR_MIN, hi=YEAR_MAX)
@@ -67,7 +68,7 @@ def month(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_new(request: HttpRequest) -> HttpResponse:
+def plan_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
     form = PlanForm(request.POST or None, user=request.user, initial={"venue": request.GET.get("venue")})
     if request.method == "POST" and form.is_valid():
@@ -84,7 +85,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get_for_user(request.user, pk)
     return render(request, "inspections/detail.html", {
         "inspection": inspection,
@@ -96,7 +97,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def record(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """The phone form: record a planned inspection, or one on the spot (?venue=<id>)."""
     require(request.user, "may_inspect")
     inspection = None
@@ -143,14 +144,14 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "may_inspect")
     inspection = selectors.inspection_get_for_user(request.user, pk)
     try:
         services.inspection_cancel(inspection=inspection, by=request.user, reason=request.POST.get("reason", ""),
                                    request=request)
         messages.success(request, _("The planned inspection of %(venue)s on %(day)s is cancelled.") % {
-            "venue": inspection.venue.name, "day": date_format(inspection.planned_for)})
+            "venue": inspection.venue.name, "day": date_format(inspection.planned_for or timezone.localdate())})
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("inspections:detail", pk=pk)
@@ -158,7 +159,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def disclose(request: HttpRequest, pk: int) -> HttpResponse:
+def disclose(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "works_police_side")
     inspection = selectors.inspection_get_for_user(request.user, pk)
     try:
@@ -171,7 +172,7 @@ def disclose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def order_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get_for_user(request.user, pk)
     form = OrderForm(request.POST)
     if form.is_valid():
@@ -191,7 +192,7 @@ def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finding_address(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_address(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get_for_user(request.user, pk)
     form = AddressForm(request.POST)
     if form.is_valid():

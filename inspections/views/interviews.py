@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from daodao.params import parse_id
 from venues.scoping import area_scope
 from venues.selectors import area_from_request, venue_get_for_user
@@ -25,7 +26,7 @@ from .common import _errors
 # --- Interviews, tasks, sanctions ---------------------------------------------------
 
 @login_required
-def tasks(request: HttpRequest) -> HttpResponse:
+def tasks(request: AuthedRequest) -> HttpResponse:
     require(request.user, "works_police_side")
     return render(request, "inspections/tasks.html", {
         "tasks": selectors.tasks_for_user(request.user).filter(
@@ -36,7 +37,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def interview_new(request: HttpRequest) -> HttpResponse:
+def interview_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, "works_police_side")
     task = None
     if request.GET.get("task") or request.POST.get("task"):
@@ -65,7 +66,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def interview(request: HttpRequest, pk: int) -> HttpResponse:
+def interview(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "works_police_side")
     iv = get_object_or_404(selectors.interviews_for_user(request.user), pk=pk)
     return render(request, "inspections/interview.html", {"interview": iv})
@@ -73,7 +74,7 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sanction(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def sanction(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     require(request.user, "works_police_side")
     venue = venue_get_for_user(request.user, venue_pk)
     form = SanctionForm(request.POST)

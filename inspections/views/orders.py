@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import require
+from accounts.http import AuthedRequest
 from venues.selectors import area_from_request
 
 from .. import selectors, services
@@ -27,7 +28,7 @@ from .common import _check_photos, _errors
 # --- Rectification orders ----------------------------------------------------------
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_orders")
     columns = selectors.board_for_user(request.user, area=area_from_request(request),
                                        mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
@@ -36,19 +37,19 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def order_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable 整改通知书 handed to the venue: whoever may see the order may print it."""
     o = selectors.order_get_for_user(request.user, pk)
     issuer = o.issued_by
     return render(request, "inspections/order_notice.html", {
         "order": o, "number": selectors.order_notice_number(o), "issuer": issuer,
-        "unit": " · ".join(str(x) for x in (issuer.jurisdiction.name if issuer.jurisdiction_id else "",
+        "unit": " · ".join(str(x) for x in (issuer.jurisdiction.name if issuer.jurisdiction is not None else "",
                                             issuer.get_department_display()) if x),
     })
 
 
 @login_required
-def order(request: HttpRequest, pk: int) -> HttpResponse:
+def order(request: AuthedRequest, pk: int) -> HttpResponse:
     o = selectors.order_get_for_user(request.user, pk)
     user = request.user
     is_officer = user.works_police_side or (user.is_partner and o.finding.inspection_id)
@@ -84,7 +85,7 @@ ORDER_DONE = {
 
 @login_required
 @require_POST
-def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def order_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     o = selectors.order_get_for_user(request.user, pk)
     if action not in ORDER_ACTIONS:
         raise Http404

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthedRequest
 from venues.selectors import venue_get_for_user
 
 from .. import selectors, services
@@ -17,7 +18,7 @@ from .common import _answers, _check_photos, _errors
 # --- Venue: daily self-inspection ----------------------------------------------------
 
 @login_required
-def self_inspection(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def self_inspection(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, venue_pk)
     if not (request.user.manages(venue) or request.user.is_system_admin):
         raise PermissionDenied

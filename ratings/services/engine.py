@@ -87,9 +87,9 @@ def ratings_compute(*, venue_ids: list[int], start: date, end: date,
         res = Result(vid, rs)
         for rule in rs.rules.all():
             taken = ZERO
-            facts = sorted(by_code.get(rule.code, {}).get(vid, []),
-                           key=lambda f: (f.occurred_on, f.source_type, f.source_id))
-            for f in facts:
+            ordered = sorted(by_code.get(rule.code, {}).get(vid, []),
+                             key=lambda f: (f.occurred_on, f.source_type, f.source_id))
+            for f in ordered:
                 pts = (rule.points * Decimal(f.units)).quantize(CENT)
                 if pts > 0 and rule.cap is not None:
                     pts = min(pts, rule.cap - taken)

@@ -84,4 +84,4 @@ def venue_days_rebuild(*, since: date, until: date) -> int:
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [False, timezone.now(), since, until])
-        return cursor.rowcount
+        return int(cursor.rowcount)

@@ -55,7 +55,7 @@ def signin_record(
     who = employee_identify(venue=venue, id_number=id_number, phone=phone, ip=ip, source=source)
     now = timezone.now()
     dist = None
-    if lat is not None and lng is not None and venue.has_location:
+    if lat is not None and lng is not None and venue.latitude is not None and venue.longitude is not None:
         dist = round(distance_m(float(lat), float(lng), float(venue.latitude), float(venue.longitude)))
     row = SignInRow(
         employment_id=who.employment_id, venue_id=venue.pk, person_id=who.person_id, day=timezone.localdate(now),

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthedRequest
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import normalize_phone
@@ -42,7 +43,7 @@ from .common import PAGE_SIZE, SEARCH_LIMIT
 
 # --- Employee registry ----------------------------------------------------------
 
-def _list_queryset(request: HttpRequest) -> Any:
+def _list_queryset(request: AuthedRequest) -> Any:
     qs = employment_list_for_user(request.user)
     status = request.GET.get("status", "current")
     if status == "current":
@@ -56,7 +57,7 @@ def _list_queryset(request: HttpRequest) -> Any:
 
 
 @login_required
-def employee_list(request: HttpRequest) -> HttpResponse:
+def employee_list(request: AuthedRequest) -> HttpResponse:
     """Scoped list; the search form posts, so an ID number or phone never lands in a URL."""
     qs = _list_queryset(request)
     q = request.POST.get("q", "").strip() if request.method == "POST" else ""
@@ -80,7 +81,7 @@ def employee_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employee_export(request: HttpRequest) -> HttpResponse:
+def employee_export(request: AuthedRequest) -> HttpResponse:
     if not request.user.sees_staff_ids:
         raise PermissionDenied
     qs = _list_queryset(request)
@@ -98,7 +99,7 @@ def employee_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response("employees", headers, rows)
 
 
-def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, employment: Employment, **extra: Any) -> dict[str, Any]:
     can_write = request.user.may_write_employees(employment.venue)
     return {
         "e": employment, "person": employment.person, "can_write": can_write,
@@ -117,7 +118,7 @@ def _detail_context(request: HttpRequest, employment: Employment, **extra: Any) 
 
 
 @login_required
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     employment = employment_get_for_user(request.user, pk)
     return render(request, "staff/detail.html", _detail_context(request, employment))
 
@@ -125,7 +126,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def employee_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     """One click, one audited reveal; the number is shown in the response body only."""
     employment = employment_get_for_user(request.user, pk)
     if not request.user.can_reveal_id_numbers:
@@ -135,7 +136,7 @@ def employee_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staff/detail.html", _detail_context(request, employment, revealed=True))
 
 
-def _writable_venue(request: HttpRequest, venue_pk: int) -> Venue:
+def _writable_venue(request: AuthedRequest, venue_pk: int) -> Venue:
     venue = venue_get_for_user(request.user, venue_pk)
     if not request.user.may_write_employees(venue):
         raise PermissionDenied
@@ -143,7 +144,7 @@ def _writable_venue(request: HttpRequest, venue_pk: int) -> Venue:
 
 
 @login_required
-def employee_new(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def employee_new(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     venue = _writable_venue(request, venue_pk)
     form = EmployeeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +177,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 @login_required
-def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     employment = employment_get_for_user(request.user, pk)
     if not request.user.may_write_employees(employment.venue):
         raise PermissionDenied
@@ -196,7 +197,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def employee_import_template(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def employee_import_template(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     """An empty workbook with the column names the import reads (no example row: an example
     imported by mistake would register a person)."""
     _writable_venue(request, venue_pk)
@@ -204,7 +205,7 @@ def employee_import_template(request: HttpRequest, venue_pk: int) -> HttpRespons
 
 
 @login_required
-def employee_import(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def employee_import(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     venue = _writable_venue(request, venue_pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors = None

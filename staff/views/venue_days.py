@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthedRequest
 from venues.selectors import venue_get_for_user
 
 from ..charts import bar_chart
@@ -26,7 +27,7 @@ from ..services import (
 # --- A venue's sign-ins ---------------------------------------------------------
 
 @login_required
-def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def venue_signins(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, venue_pk)
     can_write = request.user.may_write_employees(venue)
     form = CloseDayForm(request.POST or None)
@@ -53,7 +54,7 @@ def venue_signins(request: HttpRequest, venue_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def venue_reopen(request: HttpRequest, venue_pk: int) -> HttpResponse:
+def venue_reopen(request: AuthedRequest, venue_pk: int) -> HttpResponse:
     venue = venue_get_for_user(request.user, venue_pk)
     form = CloseDayForm({"day": request.POST.get("day"), "reason": "-"})
     if not request.user.may_write_employees(venue):
