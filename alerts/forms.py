@@ -7,8 +7,9 @@ from .selectors import dispatch_targets_for_user
 
 
 class DispatchForm(forms.Form):
-    station = forms.ModelChoiceField[Any](label=_("Police station"), queryset=None, required=False)
-    officer = forms.ModelChoiceField[Any](label=_("Officer"), queryset=None, required=False)
+    station: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Police station"), queryset=None,
+                                                                   required=False)
+    officer: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Officer"), queryset=None, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

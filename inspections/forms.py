@@ -16,11 +16,11 @@ _WITHOUT_UNDERCOVER = [c for c in Inspection.Type.choices if c[0] != Inspection.
 
 
 class PlanForm(forms.Form):
-    venue = forms.ModelChoiceField[Any](label=_("Venue"), queryset=None)
+    venue: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Venue"), queryset=None)
     type = forms.ChoiceField(label=_("Type"), choices=Inspection.Type.choices)
     planned_for = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}),
                                   validators=[PLANNED])
-    assignee = forms.ModelChoiceField[Any](label=_("Assignee"), queryset=None, required=False)
+    assignee: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
     departments = forms.MultipleChoiceField(label=_("Departments"), choices=Department.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 

@@ -52,7 +52,7 @@ def pledge_template_publish(*, kind: str, title: str, body: str, term_days: int,
                                          body=body.strip(), term_days=term_days, published_by=by)
 
 
-def _signature_file(data_url: str) -> ContentFile[bytes]:
+def _signature_file(data_url: str) -> "ContentFile[bytes]":
     """The drawn signature, posted by the canvas as a PNG data URL; checked, never trusted."""
     if not data_url or not data_url.startswith(PNG_PREFIX):
         raise ValidationError(_("Sign with your finger in the box."))
@@ -88,7 +88,7 @@ def pledge_sign(
     if template is None:
         raise ValidationError(_("No pledge text has been published yet."))
     if kind == Kind.VENUE:
-        if user is None or not venue.managers.filter(pk=user.pk).exists():
+        if user is None or not user.manages(venue):
             raise PermissionDenied(_("The venue pledge is signed by the venue's manager."))
         expected, person = user.get_full_name(), None
     else:

@@ -75,7 +75,7 @@ def venue(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SignForm(request.POST or None)
     template = template_current(Kind.VENUE)
     if request.method == "POST":
-        if not request.user.is_manager:
+        if not request.user.manages(v):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -90,7 +90,7 @@ def venue(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "pledges/venue.html", {
         "venue": v, "status": venue_status(v), "template": template, "form": form,
         "signatures": v.pledges.select_related("template").order_by("-signed_at")[:50],
-        "can_sign": request.user.is_manager and template is not None,
+        "can_sign": request.user.manages(v) and template is not None,
     })
 
 

@@ -111,8 +111,6 @@ def due(request: AuthedRequest) -> HttpResponse:
     qs, station, officer, within, tier = f["qs"], f["station"], f["officer"], f["within"], f["tier"]
     stations, officers = f["stations"], f["officers"]
     if request.method == "POST":
-        if not user.can_manage_venues:
-            raise PermissionDenied
         ids = [i for i in map(parse_id, request.POST.getlist("venue")) if i is not None]
         planned = services.due_inspections_plan(standings=list(qs.filter(venue_id__in=ids)),
                                                 assignee=officer or user, by=user)
@@ -122,7 +120,7 @@ def due(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "ratings/due.html", {
         "page": page, "stations": stations, "station": station, "officers": officers, "officer": officer,
-        "today": today, "soon": today + timedelta(days=7), "can_plan": user.can_manage_venues,
+        "today": today, "soon": today + timedelta(days=7), "can_plan": user.works_police_side,
         "query": request.GET.urlencode(), "tiers": Tier.choices, "within": within, "tier": tier,
         "area": request.GET.get("area", ""),
     })

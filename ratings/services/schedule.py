@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,6 +120,8 @@ def due_inspections_plan(*, standings: list[Standing], assignee: Any, by: Any) -
     schedule's rule, see ``undercover_schedule``), the others a routine inspection, on the
     day it is due (today if that has passed). Planned inspections are police-only.
     """
+    if not by.works_police_side:
+        raise PermissionDenied(_("Only police officers plan inspections from the due list."))
     today = timezone.localdate()
     with transaction.atomic():
         return [inspection_plan(venue=st.venue, by=by, planned_for=max(st.next_due_on, today), assignee=assignee,
