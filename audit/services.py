@@ -1,9 +1,12 @@
+from datetime import date
 from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from daodao.clientip import client_ip
+from daodao.partitions import Layout, maintain
 
 from .models import AuditEvent
 
@@ -36,3 +39,15 @@ def audit_record(
         ip=client_ip(request),
         detail=detail or {},
     )
+
+
+# --- Retention -----------------------------------------------------------------------
+
+AUDIT_EVENTS = Layout(table="audit_auditevent", column="at", timestamptz=True)
+
+
+def audit_partitions_maintain(*, today: date | None = None) -> dict[str, list[str]]:
+    """Nightly, idempotent: partitions for this month and DAODAO_PARTITION_MONTHS_AHEAD more;
+    months older than DAODAO_AUDIT_RETENTION_MONTHS detached to the ``archive`` schema."""
+    return maintain(AUDIT_EVENTS, retention_setting="DAODAO_AUDIT_RETENTION_MONTHS",
+                    today=today or timezone.localdate())

@@ -23,6 +23,11 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Yesterday's sign-ins against each venue's baseline; after midnight so the day is complete.
     "staff-detect-signin-anomalies": {"task": "staff.detect_signin_anomalies", "schedule": crontab(hour=2, minute=10)},
+    # Partitions of the coming months (a sign-in on the 1st always lands) and retention
+    # (whole months detached to the archive schema, never row by row).
+    "staff-maintain-signin-partitions": {"task": "staff.maintain_signin_partitions",
+                                         "schedule": crontab(hour=0, minute=50)},
+    "audit-maintain-partitions": {"task": "audit.maintain_partitions", "schedule": crontab(hour=0, minute=55)},
     # After midnight, so "signed in at the previous venue since" includes the whole of yesterday.
     "staff-resolve-transfers": {"task": "staff.resolve_transfers", "schedule": crontab(hour=1, minute=40)},
     # Yesterday's missing self-inspections become "missed" rows (closed days excluded).

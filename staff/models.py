@@ -312,8 +312,11 @@ class SignInCorrection(models.Model):
                               related_name="signin_corrections")
     employment = models.ForeignKey(Employment, verbose_name=_("employment"), on_delete=models.PROTECT,
                                    related_name="signin_corrections")
+    # No database-level foreign key: sign-ins are partitioned by month (daodao/partitions.py),
+    # and to PostgreSQL their id alone is not a unique key. Sign-ins are never deleted (a
+    # trigger refuses it); retention detaches whole months, corrections keep their id.
     signin = models.ForeignKey(SignIn, verbose_name=_("sign-in"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="corrections")
+                               related_name="corrections", db_constraint=False)
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=200)

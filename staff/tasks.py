@@ -4,7 +4,7 @@ from typing import Any
 from celery import shared_task
 
 from .detector import detect_signin_anomalies
-from .services import transfers_resolve_due
+from .services import signin_partitions_maintain, transfers_resolve_due
 
 
 @shared_task(name="staff.detect_signin_anomalies")
@@ -17,3 +17,9 @@ def detect_signin_anomalies_task(on: str | None = None, days: int = 1) -> dict[s
 def resolve_transfers_task() -> dict[str, int]:
     """Nightly: settle transfers the previous venue did not answer in time. Idempotent."""
     return transfers_resolve_due()
+
+
+@shared_task(name="staff.maintain_signin_partitions")
+def maintain_signin_partitions_task() -> dict[str, list[str]]:
+    """Nightly: the coming months' sign-in partitions; months past retention archived."""
+    return signin_partitions_maintain()

@@ -218,3 +218,21 @@ def same_queries() -> Any:
         assert (len(small), len(large)) == (expected, expected), f"queries small/large, expected {expected}:\n{sql}"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Tests write sign-ins and audit events on any date (hand-made series, fixed dates):
+    a DEFAULT partition takes what the migration's months do not. Production has none —
+    the nightly job keeps months ahead (tests/test_partitions.py checks that path)."""
+    with django_db_blocker.unblock():
+        default_partitions()
+
+
+def default_partitions() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            for table in ("staff_signin", "audit_auditevent"):
+                c.execute(f"CREATE TABLE IF NOT EXISTS {table}_default PARTITION OF {table} DEFAULT")

@@ -38,6 +38,10 @@ from .imports import (  # noqa: F401
     _parse_day,
     employees_import,
 )
+from .retention import (  # noqa: F401
+    SIGNINS,
+    signin_partitions_maintain,
+)
 from .signin import (  # noqa: F401
     SIGNIN_FIELDS,
     SignInResult,
