@@ -129,6 +129,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling (docker-compose.yml) a connection is shared between
+# transactions: no server-side cursors (QuerySet.iterator() opens one that would outlive its
+# transaction). Advisory locks are transaction-scoped (daodao/joblock.py), so they hold.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if not DEBUG and not ALLOW_SQLITE and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(
         "DATABASE_URL points at SQLite with DEBUG off; use PostgreSQL or set DAODAO_ALLOW_SQLITE=1.")
@@ -155,6 +160,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues: quick work (notices, overdue flags, reminders) never waits behind the heavy
+# nightly jobs (detector, ratings, reports, the home's cache). docker-compose.yml runs a
+# worker per queue and one beat.
+CELERY_TASK_DEFAULT_QUEUE = "quick"
+CELERY_TASK_ROUTES = {
+    "staff.detect_signin_anomalies": {"queue": "heavy"},
+    "ratings.*": {"queue": "heavy"},
+    "reports.*": {"queue": "heavy"},
+    "dashboard.*": {"queue": "heavy"},
+    "*.maintain_*partitions": {"queue": "heavy"},
+}
+# Partitions of sign-ins and audit events (daodao/partitions.py): months created ahead,
+# and how long rows are kept before whole months are detached to the archive schema.
+DAODAO_PARTITION_MONTHS_AHEAD = int(os.environ.get("DAODAO_PARTITION_MONTHS_AHEAD", "3"))
+DAODAO_SIGNIN_RETENTION_MONTHS = int(os.environ.get("DAODAO_SIGNIN_RETENTION_MONTHS", "36"))
+DAODAO_AUDIT_RETENTION_MONTHS = int(os.environ.get("DAODAO_AUDIT_RETENTION_MONTHS", "36"))
 
 # --- Auth and security baseline -----------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

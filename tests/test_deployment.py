@@ -11,14 +11,54 @@ ROOT = Path(settings.BASE_DIR)
 def test_compose_has_the_production_shape():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
-    for name in ("web", "worker", "beat"):
+    assert set(services) == {"db", "pgbouncer", "redis", "web", "worker", "worker-heavy", "beat"}
+    for name in ("web", "worker", "worker-heavy", "beat"):
         env = services[name]["environment"]
         assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(env)
         assert env["DEBUG"] == "0"
-    assert "daodao.wsgi:application" in " ".join(services["web"]["command"])
-    assert services["worker"]["command"][:3] == ["celery", "-A", "daodao"]
+        # The app talks to PgBouncer in transaction pooling, with server-side cursors off.
+        assert "@pgbouncer:" in env["DATABASE_URL"] and env["DATABASE_TRANSACTION_POOLING"] == "1"
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+    web = " ".join(services["web"]["command"])
+    # "$$": compose hands the shell one "$"; migrations go to PostgreSQL directly, not PgBouncer.
+    assert "daodao.wsgi:application" in web and "DATABASE_URL=$$MIGRATE_DATABASE_URL python manage.py migrate" in web
+    assert "@db:" in services["web"]["environment"]["MIGRATE_DATABASE_URL"]
+    queues = {name: services[name]["command"][services[name]["command"].index("-Q") + 1]
+              for name in ("worker", "worker-heavy")}
+    assert queues == {"worker": "quick", "worker-heavy": "heavy"}
     assert services["beat"]["command"][3] == "beat"
+
+
+def test_heavy_jobs_go_to_the_heavy_queue_and_the_rest_to_quick():
+    from daodao.celery import app
+
+    app.loader.import_default_modules()
+
+    def queue(task: str) -> str:
+        return app.amqp.router.route({}, task)["queue"].name
+
+    for task in ("staff.detect_signin_anomalies", "ratings.refresh_standings", "reports.build_monthly_reports",
+                 "dashboard.warm_home", "staff.maintain_signin_partitions", "audit.maintain_partitions"):
+        assert queue(task) == "heavy", task
+    for entry in app.conf.beat_schedule.values():
+        if entry["task"] not in {"staff.detect_signin_anomalies", "ratings.refresh_standings", "ratings.close_periods",
+                                 "reports.build_monthly_reports", "dashboard.warm_home",
+                                 "staff.maintain_signin_partitions", "audit.maintain_partitions"}:
+            assert queue(entry["task"]) == "quick", entry["task"]
+
+
+def test_transaction_pooling_turns_server_side_cursors_off(monkeypatch):
+    import importlib
+
+    import daodao.settings as live
+
+    monkeypatch.setenv("DATABASE_TRANSACTION_POOLING", "1")
+    try:
+        pooled = importlib.reload(live)
+        assert pooled.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    finally:
+        monkeypatch.delenv("DATABASE_TRANSACTION_POOLING")
+        importlib.reload(live)
 
 
 def test_celery_app_and_beat_tasks_exist():
