@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "daodao.middleware.SecurityHeadersMiddleware",
     "daodao.middleware.RequestLimitsMiddleware",
+    # POST /api/v1/signins/ answered here, past the security middlewares and before the
+    # session, locale, CSRF, auth, lockout and DRF layers it does not need (staff/fastpath.py).
+    "staff.fastpath.SignInFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
