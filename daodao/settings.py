@@ -174,6 +174,9 @@ CELERY_TASK_ROUTES = {
     "dashboard.*": {"queue": "heavy"},
     "*.maintain_*partitions": {"queue": "heavy"},
 }
+# POST /api/v1/signins/ answered by staff/fastpath.py (on by default; 0 sends it through DRF,
+# for comparison in bench/run.py).
+DAODAO_SIGNIN_FAST_PATH = env_bool("DAODAO_SIGNIN_FAST_PATH", True)
 # Partitions of sign-ins and audit events (daodao/partitions.py): months created ahead,
 # and how long rows are kept before whole months are detached to the archive schema.
 DAODAO_PARTITION_MONTHS_AHEAD = int(os.environ.get("DAODAO_PARTITION_MONTHS_AHEAD", "3"))
