@@ -270,27 +270,25 @@ def build_city(seed: int, venues: int = 600) -> City:
 # --- Replay -----------------------------------------------------------------------
 
 def replay_memory(city: City, params=None) -> dict[date, dict[int, set[str]]]:
-    """The pure detector, night by night, on the same inputs load_series builds."""
-    from staff.detector import Params, VenueSeries, detect, registered_by_day
+    """The pure detector, night by night, on the same arrays load_window builds."""
+    from staff.detector import CityWindow, Params, VenueSeries, detect, registered_by_day
 
     p = params or Params()
     series = {}
     for v, counts in city.counts.items():
         s = VenueSeries()
-        for d, n in counts.items():
-            s.counts[d] = n
-            if s.first_day is None and n > 0:
-                s.first_day = d
+        s.counts = dict(counts)
         s.closed = set(city.closed[v])
         s.first_day = min([d for d, n in counts.items() if n > 0], default=None)
         series[v] = s
     since = END - timedelta(days=DAYS + 10)
     registered = {v: registered_by_day(stints, since, END) for v, stints in city.stints.items()}
+    window = CityWindow.from_series(series, registered, start=since, end=END)
     flags: dict[date, dict[int, set[str]]] = {}
     for i in range(JUDGED - 1, -1, -1):
         night = END - timedelta(days=i)
         out: dict[int, set[str]] = defaultdict(set)
-        for f in detect(series, registered, night, p):
+        for f in detect(window, night, p):
             out[f.venue_id].add(f.kind)
         flags[night] = out
     return flags

@@ -11,7 +11,15 @@ from datetime import date, timedelta
 import pytest
 
 from alerts.models import Alert
-from staff.detector import KIND_SIGNIN, Params, VenueSeries, detect, detect_signin_anomalies, registered_by_day
+from staff.detector import (
+    KIND_SIGNIN,
+    CityWindow,
+    Params,
+    VenueSeries,
+    detect,
+    detect_signin_anomalies,
+    registered_by_day,
+)
 from staff.models import VenueDay
 
 ON = date(2026, 11, 20)  # a Friday
@@ -41,8 +49,13 @@ def flat(n: int) -> dict[date, int]:
     return registered_by_day([(START - timedelta(days=30), None)] * n, START - timedelta(days=1), ON)
 
 
+def one(series: VenueSeries, registered: dict[date, int], on: date = ON, params: Params | None = None):
+    """Detect on one venue's hand-made series."""
+    return detect(CityWindow.from_series({1: series}, {1: registered}), on, params)
+
+
 def kinds(series: VenueSeries, registered: int = 30, params: Params | None = None) -> list[tuple[str, str]]:
-    return [(f.kind, f.direction) for f in detect({1: series}, {1: flat(registered)}, ON, params)]
+    return [(f.kind, f.direction) for f in one(series, flat(registered), params=params)]
 
 
 def last(n: int) -> set[date]:
@@ -68,7 +81,7 @@ def test_normal_weekly_rhythm_is_not_flagged():
 
 def test_three_day_drop_is_flagged_with_its_evidence():
     s = build(lambda d: 8 if d in last(3) else weekly(d))
-    findings = detect({1: s}, {1: flat(30)}, ON)
+    findings = one(s, flat(30))
     assert [(f.kind, f.direction) for f in findings] == [(KIND_SIGNIN, "drop")]
     ev = findings[0].evidence
     assert ev["observed"] == [8, 8, 8] and len(ev["days"]) == 3 and ev["headcount"] == 30
@@ -155,7 +168,7 @@ def test_bar_weekday_share_is_normal_for_a_bar():
     fn = binomial_days(14, 0.6, 0.8)
     for i in range(60):
         day = ON - timedelta(days=i)
-        assert [f for f in detect({1: build(fn, end=day)}, {1: flat(14)}, day)] == []
+        assert one(build(fn, end=day), flat(14), on=day) == []
 
 
 def test_small_venue_where_everyone_comes_four_to_two_is_flagged():
@@ -183,7 +196,7 @@ def test_new_registrations_raise_the_expectation_instead_of_a_rise():
     s = build(lambda d: 30 if (ON - d).days < 20 else 20)
     stints = [(START - timedelta(days=30), None)] * 24 + [(ON - timedelta(days=20), None)] * 12
     registered = registered_by_day(stints, START - timedelta(days=1), ON)
-    assert detect({1: s}, {1: registered}, ON) == []
+    assert one(s, registered) == []
 
 
 def test_registered_by_day_counts_hiring_and_leaving():
