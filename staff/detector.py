@@ -45,7 +45,6 @@ Idempotent: the evidence for a given date is deterministic, and alerts_raise lea
 identical alerts unchanged.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -70,8 +69,8 @@ class Params:
     level_days: int = 14
     min_history_days: int = 28
     z_day: float = 1.0
-    z_strong: float = 2.3
-    z_strong_long: float = 2.0
+    z_strong: float = 2.2
+    z_strong_long: float = 2.2
     z_run: float = 4.0
     # The window's count must differ from the expected by at least this share.
     min_rel: float = 0.25
@@ -275,9 +274,11 @@ def _z(x: np.ndarray, registered: np.ndarray, share: np.ndarray) -> tuple[np.nda
 
 # --- The venue's normal, for all venues at once -------------------------------------
 
-def _weekday_shares(x: np.ndarray, trials: np.ndarray, weekday: np.ndarray, use: np.ndarray) -> np.ndarray:
+def _weekday_shares(x: np.ndarray, trials: np.ndarray, weekday: np.ndarray,
+                    use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share of the registered headcount per venue and weekday, (V, 7), from the baseline days
-    marked ``use`` (sums, not means of ratios: unbiased), shrunk toward the all-week share by
+    marked ``use``, and the highest share each weekday's data allows. Sums, not means of
+    ratios (unbiased), shrunk toward the all-week share by
     empirical Bayes: as far as the weekdays do not really differ at this venue (a KTV's
     weekends do; a small venue where everyone comes every day does not), a weekday borrows
     strength from the whole week."""
@@ -301,7 +302,8 @@ def _weekday_shares(x: np.ndarray, trials: np.ndarray, weekday: np.ndarray, use:
     weight = sampling / (sampling + tau2[:, None])
     shrunk = weight * pooled[:, None] + (1 - weight) * raw
     edge = 0.5 / (ns + 1)  # never exactly 0 or 1: one absence must remain possible
-    return np.where(present, np.minimum(np.maximum(shrunk, edge), 1 - edge), pooled[:, None])
+    top = np.where(present, 1 - edge, 0.9999)
+    return np.where(present, np.minimum(np.maximum(shrunk, edge), top), pooled[:, None]), top
 
 
 def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p: Params) -> tuple[np.ndarray, ...]:
@@ -326,18 +328,19 @@ def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p
         s = np.take_along_axis(share, weekday, axis=1)
         return _z(x, reg, s)
 
-    share = _weekday_shares(x, trials, weekday, use)
+    share, _top = _weekday_shares(x, trials, weekday, use)
     _e, z = day_z(share)
     kept = use & (np.abs(z) <= limit)
     enough = kept.sum(axis=1) >= 0.6 * n_base
     kept = np.where(enough[:, None], kept, use)
-    share = _weekday_shares(x, trials, weekday, kept)
+    share, top = _weekday_shares(x, trials, weekday, kept)
     e, z = day_z(share)
     recent = kept & (np.cumsum(kept, axis=1) <= p.level_days)
     inlier = recent & (np.abs(z) <= limit)
     level = ((np.where(inlier, x, 0).sum(axis=1) + p.level_prior)
              / (np.where(inlier, e, 0).sum(axis=1) + p.level_prior))
-    share = np.minimum(share * level[:, None], 0.9999)
+    # The level may not push a weekday's share to 1 where the weekday's own fit could not go.
+    share = np.minimum(share * level[:, None], top)
     s = np.take_along_axis(share, weekday, axis=1)
     n_kept = np.maximum(kept.sum(axis=1), 1)
     variance = np.where(kept, s * reg * (1 - s), 0).sum(axis=1) / n_kept
@@ -353,6 +356,10 @@ def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p
     dispersion = np.where((variance >= 1.0) & (n_in >= 20), np.maximum(p.min_dispersion, rms), 1.0)
     per_weekday = np.maximum(kept.sum(axis=1) / 7, 1.0)
     n_recent = np.maximum(recent.sum(axis=1), 1)
+    # The measured dispersion is itself an estimate from a few dozen days (relative standard
+    # error ~ 1 / sqrt(2 n)): an underestimate would make every day look rarer than it is.
+    measured = (variance >= 1.0) & (n_in >= 20)
+    dispersion = dispersion * np.where(measured, 1 + 1 / np.sqrt(2 * np.maximum(n_in, 1)), 1.0)
     scale = dispersion * np.sqrt(1 + 1 / per_weekday + 1 / n_recent)
     return fitted, share, scale
 
@@ -396,9 +403,11 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
         before = np.arange(w.days)[None, :] < oldest[:, None]
         most = np.where(before, x, 0).max(axis=1)
         reg = np.where(no_registry[:, None], most[:, None], reg)
-    # 3. The baseline ends before the shortest window (far-off days of a longer event are
-    #    left out of it as outliers); ending it before the longest would make the level lag.
-    start = np.where(n_open >= p.min_run, cols[:, p.max_run - p.min_run], e)
+    # 3. The baseline ends before the oldest day any window may judge: the days of an
+    #    event in progress never become its own baseline (they would lower the level and
+    #    widen the spread, so the longer the event the harder to see).
+    oldest = p.max_run - np.clip(n_open, 1, None)
+    start = np.where(n_open >= p.min_run, cols[np.arange(cols.shape[0]), oldest], e)
     back = start[:, None] - 1 - np.arange(7 * p.baseline_weeks)[None, :]
     inside = back >= np.maximum(first, 0)[:, None]
     b = np.maximum(back, 0)
@@ -445,10 +454,15 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
             off = sz >= p.z_day
             ok = spans & off[:, -1] & off[:, 0] & ((~off).sum(axis=1) <= allowed_normal)
             # The evidence must not rest on one or two extreme days (blips) ...
-            ok &= (sz >= strong).sum(axis=1) >= p.min_run
+            # A clearly-off day is statistically clear AND large enough to matter on its own
+            # (at a big venue a 13 % dip can be 2.5 sigma: a blip beside it is no event).
+            day_rel = observed[:, width - length:] / np.maximum(expected[:, width - length:], 1e-9) - 1
+            ok &= ((sz >= strong) & (sign * day_rel >= p.min_rel)).sum(axis=1) >= p.min_run
             # ... nor be statistically clear but too small to matter (4 -> 3 at a tiny venue).
             ok &= sign * (ratio - 1) >= p.min_rel
-            combined = sz.sum(axis=1) / math.sqrt(length)
+            # Stouffer over the days that are off: the one day tolerated back near normal
+            # (or beyond it) interrupts the event, it does not count against it.
+            combined = np.where(off, sz, 0).sum(axis=1) / np.sqrt(np.maximum(off.sum(axis=1), 1))
             better = ok & (combined >= p.z_run) & (combined > best)
             best = np.where(better, combined, best)
             best_dir = np.where(better, sign, best_dir)
