@@ -27,7 +27,7 @@ class AlertSerializer(serializers.ModelSerializer):
         fields = [
             "id", "venue", "venue_name", "kind", "kind_label", "severity", "status", "title", "evidence",
             "first_raised_at", "last_raised_at", "raise_count", "assigned_station", "assigned_officer",
-            "feedback", "dismiss_reason", "closed_at",
+            "feedback", "dismiss_reason", "dismiss_cause", "closed_at",
         ]
         read_only_fields = fields
 
@@ -52,6 +52,8 @@ class AlertTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     feedback = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    cause = serializers.ChoiceField(choices=Alert.DismissCause.choices, required=False,
+                                    default=Alert.DismissCause.OTHER)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +110,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 case "closed":
                     alert = alert_close(alert=alert, by=request.user, note=d["note"])
                 case "dismissed":
-                    alert = alert_dismiss(alert=alert, by=request.user, reason=d["reason"])
+                    alert = alert_dismiss(alert=alert, by=request.user, reason=d["reason"], cause=d["cause"])
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise as_drf_error(exc) from exc
         return Response(AlertSerializer(alert).data)

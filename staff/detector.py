@@ -588,10 +588,15 @@ def detect_signin_anomalies(*, on: date | None = None, days: int = 1, params: Pa
 
     1. Load the rollup window once (covering all the dates) and the registered headcounts.
     2. Detect for each date, oldest first; a venue flagged on several dates keeps the latest.
-    3. Raise one alert per venue and kind through alerts_raise (set-based upsert, idempotent).
+    3. Hold back drops that an officer's dismissal still explains (staff list out of date,
+       closure not marked; records unchanged since: ``staff.dismissals``), each written into
+       that dismissed alert's history once. Rises are never held back.
+    4. Raise one alert per venue and kind through alerts_raise (set-based upsert, idempotent).
     """
     from alerts.services import AlertSpec, alerts_raise
     from venues.models import Venue
+
+    from .dismissals import dismissals_explaining_drops
 
     p = params or Params()
     on = on or timezone.localdate() - timedelta(days=1)
@@ -600,12 +605,35 @@ def detect_signin_anomalies(*, on: date | None = None, days: int = 1, params: Pa
     for i in range(days - 1, -1, -1):
         for f in detect(window, on - timedelta(days=i), p):
             latest[(f.kind, f.venue_id)] = f
-    names = dict(Venue.objects.filter(pk__in={v for _k, v in latest}).values_list("pk", "name"))
+    drops = [f.venue_id for f in latest.values() if f.direction == "drop"]
+    explained = dismissals_explaining_drops(venue_ids=drops) if drops else {}
+    held = [latest.pop((f.kind, f.venue_id)) for f in list(latest.values())
+            if f.direction == "drop" and f.venue_id in explained]
+    names = dict(Venue.objects.filter(pk__in={v for _k, v in latest} | {f.venue_id for f in held})
+                 .values_list("pk", "name"))
     result: dict[str, Any] = {"date": on.isoformat(), "days": days, "venues": int(window.venue_ids.size),
-                              "flagged": len(latest)}
+                              "flagged": len(latest), "held_back": len(held)}
     with translation.override(settings.LANGUAGE_CODE):
         specs = [AlertSpec(f.venue_id, f.severity, _title(f, names.get(f.venue_id, "")), f.evidence)
                  for (_k, _v), f in sorted(latest.items())]
         r = alerts_raise(kind=KIND_SIGNIN, specs=specs)
         result[KIND_SIGNIN] = {"created": r.created, "updated": r.updated, "unchanged": r.unchanged}
+        if held:
+            _log_held_back(held, explained, names)
     return result
+
+
+def _log_held_back(held: list[Finding], explained: dict[int, Any], names: dict[int, str]) -> None:
+    """One history line per held-back finding on the dismissal that explains it (idempotent:
+    a re-run for the same night adds nothing)."""
+    from alerts.models import AlertEvent
+
+    lines = {(explained[f.venue_id].pk,
+              _("%(finding)s (night of %(date)s): not raised again, because the records this alert was "
+                "dismissed for have not changed since.") % {"finding": _title(f, names.get(f.venue_id, "")),
+                                                            "date": f.evidence["date"]})
+             for f in held}
+    have = set(AlertEvent.objects.filter(alert_id__in={a for a, _n in lines}, action=AlertEvent.Action.HELD_BACK)
+               .values_list("alert_id", "note"))
+    AlertEvent.objects.bulk_create([AlertEvent(alert_id=a, action=AlertEvent.Action.HELD_BACK, note=n)
+                                    for a, n in sorted(lines - have)])
