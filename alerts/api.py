@@ -21,6 +21,9 @@ from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
 class AlertSerializer(serializers.ModelSerializer):
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     kind_label = serializers.CharField(read_only=True)
+    # "" until dismissed, then one of Alert.DismissCause (a plain string: the choices are
+    # documented once, on the transition's ``cause``).
+    dismiss_cause = serializers.CharField(read_only=True)
 
     class Meta:
         model = Alert

@@ -295,7 +295,7 @@ def replay_memory(city: City, params=None) -> dict[date, dict[int, set[str]]]:
 
 
 def replay_db(city: City) -> dict[date, dict[int, set[str]]]:
-    """The nightly job itself (load_series, detect, alerts_raise) on a bench database."""
+    """The nightly job itself (load_window, detect, alerts_raise) on a bench database."""
     import os
 
     from bench.run import bench_url, ensure_database, setup_django

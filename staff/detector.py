@@ -374,7 +374,6 @@ class _Night:
     expected: np.ndarray
     scores: np.ndarray  # clipped daily scores (nan where no day)
     share: np.ndarray  # (len(rows), 7)
-    registered: np.ndarray  # (len(rows), T): the headcount used (the registry or its stand-in)
 
 
 def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
@@ -406,8 +405,8 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     # 3. The baseline ends before the oldest day any window may judge: the days of an
     #    event in progress never become its own baseline (they would lower the level and
     #    widen the spread, so the longer the event the harder to see).
-    oldest = p.max_run - np.clip(n_open, 1, None)
-    start = np.where(n_open >= p.min_run, cols[np.arange(cols.shape[0]), oldest], e)
+    first_judged = p.max_run - np.clip(n_open, 1, None)
+    start = np.where(n_open >= p.min_run, cols[np.arange(cols.shape[0]), first_judged], e)
     back = start[:, None] - 1 - np.arange(7 * p.baseline_weeks)[None, :]
     inside = back >= np.maximum(first, 0)[:, None]
     b = np.maximum(back, 0)
@@ -428,7 +427,7 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1)
     expected, z = _z(jx, jreg, jshare)
     scores = np.where(have, np.clip(z / scale[:, None], -p.z_clip, p.z_clip), np.nan)
-    return _Night(rows, cols, jx, expected, scores, share, reg)
+    return _Night(rows, cols, jx, expected, scores, share)
 
 
 def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expected: np.ndarray,
@@ -453,9 +452,9 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
             sz = sign * np.nan_to_num(zs, nan=0.0)
             off = sz >= p.z_day
             ok = spans & off[:, -1] & off[:, 0] & ((~off).sum(axis=1) <= allowed_normal)
-            # The evidence must not rest on one or two extreme days (blips) ...
-            # A clearly-off day is statistically clear AND large enough to matter on its own
-            # (at a big venue a 13 % dip can be 2.5 sigma: a blip beside it is no event).
+            # The evidence must not rest on one or two extreme days (blips): three days are
+            # clearly off, each statistically clear AND large enough to matter on its own (at
+            # a big venue a 13 % dip can be 2.5 sigma: a blip beside it is no event) ...
             day_rel = observed[:, width - length:] / np.maximum(expected[:, width - length:], 1e-9) - 1
             ok &= ((sz >= strong) & (sign * day_rel >= p.min_rel)).sum(axis=1) >= p.min_run
             # ... nor be statistically clear but too small to matter (4 -> 3 at a tiny venue).
@@ -535,23 +534,31 @@ def load_window(*, on: date, days: int) -> CityWindow:
     since = on - timedelta(days=days - 1)
     operating = Venue.Status.OPERATING
     venue_table, day_table, emp_table = Venue._meta.db_table, VenueDay._meta.db_table, Employment._meta.db_table
+
+    def days_since(column: str) -> str:
+        # Whole days from the window's first day (the demo runs on SQLite: no date arithmetic).
+        if connection.vendor == "sqlite":
+            return f"CAST(julianday({column}) - julianday(%s) AS INTEGER)"
+        return f"({column} - %s)"
+
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT d.venue_id, d.day - %s, d.signed_in, d.closed FROM {day_table} d "  # noqa: S608
+            f"SELECT d.venue_id, {days_since('d.day')}, d.signed_in, d.closed FROM {day_table} d "  # noqa: S608
             f"JOIN {venue_table} v ON v.id = d.venue_id WHERE v.status = %s AND d.day BETWEEN %s AND %s",
             [since, operating, since, on])
         rollup = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 4)
         cur.execute(
             f"SELECT venue_id, col, sum(change) FROM ("  # noqa: S608
-            f" SELECT e.venue_id, GREATEST(e.hired_on - %s, 0) AS col, 1 AS change FROM {emp_table} e"
+            f" SELECT e.venue_id, CASE WHEN e.hired_on > %s THEN {days_since('e.hired_on')} ELSE 0 END AS col,"
+            f" 1 AS change FROM {emp_table} e"
             f" JOIN {venue_table} v ON v.id = e.venue_id WHERE v.status = %s AND e.hired_on <= %s"
             f" AND (e.left_on IS NULL OR e.left_on > %s)"
             f" UNION ALL"
-            f" SELECT e.venue_id, e.left_on - %s, -1 FROM {emp_table} e"
+            f" SELECT e.venue_id, {days_since('e.left_on')}, -1 FROM {emp_table} e"
             f" JOIN {venue_table} v ON v.id = e.venue_id WHERE v.status = %s AND e.hired_on <= %s"
             f" AND e.left_on > %s AND e.left_on <= %s"
             f") changes GROUP BY venue_id, col",
-            [since, operating, on, since, since, operating, on, since, on])
+            [since, since, operating, on, since, since, operating, on, since, on])
         changes = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 3)
     if rollup.shape[0] == 0:
         return CityWindow.empty(since, days)
