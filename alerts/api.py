@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.http import acting_user
+from accounts.authed import acting_user
 from accounts.models import Jurisdiction, User
 
 from .filters import AlertFilter
@@ -19,13 +19,16 @@ from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
 class AlertSerializer(serializers.ModelSerializer):
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     kind_label = serializers.CharField(read_only=True)
+    # "" until dismissed, then one of Alert.DismissCause (a plain string: the choices are
+    # documented once, on the transition's ``cause``).
+    dismiss_cause = serializers.CharField(read_only=True)
 
     class Meta:
         model = Alert
         fields = [
             "id", "venue", "venue_name", "kind", "kind_label", "severity", "status", "title", "evidence",
             "first_raised_at", "last_raised_at", "raise_count", "assigned_station", "assigned_officer",
-            "feedback", "dismiss_reason", "closed_at",
+            "feedback", "dismiss_reason", "dismiss_cause", "closed_at",
         ]
         read_only_fields = fields
 
@@ -50,6 +53,8 @@ class AlertTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     feedback = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    cause = serializers.ChoiceField(choices=Alert.DismissCause.choices, required=False,
+                                    default=Alert.DismissCause.OTHER)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,5 +110,5 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             case "closed":
                 alert = alert_close(alert=alert, by=acting_user(request), note=d["note"])
             case "dismissed":
-                alert = alert_dismiss(alert=alert, by=acting_user(request), reason=d["reason"])
+                alert = alert_dismiss(alert=alert, by=acting_user(request), reason=d["reason"], cause=d["cause"])
         return Response(AlertSerializer(alert).data)

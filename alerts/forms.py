@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Alert
 from .selectors import dispatch_targets_for_user
 
 
@@ -28,4 +29,7 @@ class CloseForm(forms.Form):
 
 
 class DismissForm(forms.Form):
+    cause = forms.TypedChoiceField(label=_("What lay behind it?"), choices=Alert.DismissCause.choices,
+                                   initial=Alert.DismissCause.OTHER, required=False,
+                                   empty_value=Alert.DismissCause.OTHER)
     reason = forms.CharField(label=_("Why is this a false alarm?"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -43,7 +43,17 @@ class Alert(models.Model):
         CLOSED = "closed", _("Closed")
         DISMISSED = "dismissed", _("Dismissed as false alarm")
 
+    class DismissCause(models.TextChoices):
+        # What officers found behind a false alarm. Two causes are about the venue's own
+        # records and act on it (staff.detector and the manager's to-do): the manager is asked
+        # to put the records right, and the sign-in detector does not raise the same drop
+        # again until they change.
+        OTHER = "other", _("Other cause")
+        STAFF_LIST = "staff_list", _("Staff list out of date")
+        CLOSURE = "closure", _("Closed (seasonal or holiday) but not marked")
+
     ACTIVE_STATUSES = (Status.OPEN, Status.DISPATCHED, Status.HANDLED)
+    CONFIRMED_STATUSES = (Status.HANDLED, Status.CLOSED)
 
     venue = models.ForeignKey("venues.Venue", verbose_name=_("venue"), on_delete=models.PROTECT,
                               related_name="alerts")
@@ -65,6 +75,8 @@ class Alert(models.Model):
     )
     feedback = models.TextField(_("feedback"), blank=True)
     dismiss_reason = models.TextField(_("reason for dismissal"), blank=True)
+    dismiss_cause = models.CharField(_("cause of the false alarm"), max_length=16, choices=DismissCause.choices,
+                                     blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -87,6 +99,8 @@ class Alert(models.Model):
             ),
             models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(dismiss_reason=""),
                                    name="alert_dismissal_has_reason"),
+            models.CheckConstraint(condition=Q(dismiss_cause__in=["", "other", "staff_list", "closure"]),
+                                   name="alert_dismiss_cause_valid"),
         ]
         indexes = [
             # The inbox: active alerts by status, newest first.
@@ -120,6 +134,7 @@ class AlertEvent(models.Model):
         HANDLED = "handled", _("Handled")
         CLOSED = "closed", _("Closed")
         DISMISSED = "dismissed", _("Dismissed")
+        HELD_BACK = "held_back", _("Not raised again: explained by the dismissal")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), auto_now_add=True)

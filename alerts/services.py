@@ -189,11 +189,23 @@ def alert_close(*, alert: Alert, by: User, note: str = "") -> Alert:
     )
 
 
-def alert_dismiss(*, alert: Alert, by: User, reason: str) -> Alert:
+def alert_dismiss(*, alert: Alert, by: User, reason: str, cause: str = Alert.DismissCause.OTHER) -> Alert:
+    """Dismiss as a false alarm, with the officer's words and what lay behind it.
+
+    A cause about the venue's own records (staff list out of date, an unmarked closure)
+    acts on the venue: its manager is asked to put them right (``todo_records_context``),
+    and the sign-in detector does not raise the same drop again until they change
+    (``staff.detector``; each held-back finding is logged on this alert). Thresholds are
+    never touched. The cause is written into the history with the reason.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why this is a false alarm."))
+    if cause not in Alert.DismissCause.values:
+        raise ValidationError(_("Choose what lay behind the false alarm."))
+    label = Alert.DismissCause(cause).label
     return _transition(
         alert=alert, by=by, allowed_from=Alert.ACTIVE_STATUSES, to=Alert.Status.DISMISSED,
-        action=AlertEvent.Action.DISMISSED, note=reason, fields={"dismiss_reason": reason, "closed_at": timezone.now()},
+        action=AlertEvent.Action.DISMISSED, note=f"{label}: {reason}",
+        fields={"dismiss_reason": reason, "dismiss_cause": cause, "closed_at": timezone.now()},
     )

@@ -10,15 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import require
-from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, filterset_summary, xlsx_sheets_response
 
 from .filters import AlertFilter
 from .forms import CloseForm, DismissForm, DispatchForm, HandleForm
-from .selectors import alert_get_for_user, alert_list_for_user
+from .selectors import alert_get_for_user, alert_list_for_user, alert_outcomes_by_month
 from .services import alert_close, alert_dismiss, alert_dispatch, alert_handle
 
 
@@ -29,7 +29,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "alerts/inbox.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+    return render(request, "alerts/inbox.html", {"filter": filterset, "page": page, "query": query.urlencode(),
+                                                 "outcomes": alert_outcomes_by_month(request.user)})
 
 
 @login_required
@@ -48,7 +49,7 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
                                                              officer=d["officer"], note=d["note"])),
     "handle": (HandleForm, lambda a, u, d: alert_handle(alert=a, by=u, feedback=d["feedback"])),
     "close": (CloseForm, lambda a, u, d: alert_close(alert=a, by=u, note=d["note"])),
-    "dismiss": (DismissForm, lambda a, u, d: alert_dismiss(alert=a, by=u, reason=d["reason"])),
+    "dismiss": (DismissForm, lambda a, u, d: alert_dismiss(alert=a, by=u, reason=d["reason"], cause=d["cause"])),
 }
 
 

@@ -270,34 +270,32 @@ def build_city(seed: int, venues: int = 600) -> City:
 # --- Replay -----------------------------------------------------------------------
 
 def replay_memory(city: City, params=None) -> dict[date, dict[int, set[str]]]:
-    """The pure detector, night by night, on the same inputs load_series builds."""
-    from staff.detector import Params, VenueSeries, detect, registered_by_day
+    """The pure detector, night by night, on the same arrays load_window builds."""
+    from staff.detector import CityWindow, Params, VenueSeries, detect, registered_by_day
 
     p = params or Params()
     series = {}
     for v, counts in city.counts.items():
         s = VenueSeries()
-        for d, n in counts.items():
-            s.counts[d] = n
-            if s.first_day is None and n > 0:
-                s.first_day = d
+        s.counts = dict(counts)
         s.closed = set(city.closed[v])
         s.first_day = min([d for d, n in counts.items() if n > 0], default=None)
         series[v] = s
     since = END - timedelta(days=DAYS + 10)
     registered = {v: registered_by_day(stints, since, END) for v, stints in city.stints.items()}
+    window = CityWindow.from_series(series, registered, start=since, end=END)
     flags: dict[date, dict[int, set[str]]] = {}
     for i in range(JUDGED - 1, -1, -1):
         night = END - timedelta(days=i)
         out: dict[int, set[str]] = defaultdict(set)
-        for f in detect(series, registered, night, p):
-            out[f.venue_id].add(f.kind)
+        for f in detect(window, night, p):
+            out[f.venue_id].add(f"{f.kind}/{f.direction}")
         flags[night] = out
     return flags
 
 
 def replay_db(city: City) -> dict[date, dict[int, set[str]]]:
-    """The nightly job itself (load_series, detect, alerts_raise) on a bench database."""
+    """The nightly job itself (load_window, detect, alerts_raise) on a bench database."""
     import os
 
     from bench.run import bench_url, ensure_database, setup_django
@@ -358,8 +356,9 @@ def replay_db(city: City) -> dict[date, dict[int, set[str]]]:
         night = END - timedelta(days=i)
         detect_signin_anomalies(on=night)
         out: dict[int, set[str]] = defaultdict(set)
-        for v, kind in Alert.objects.filter(evidence__date=night.isoformat()).values_list("venue_id", "kind"):
-            out[v].add(kind)
+        for v, kind, direction in Alert.objects.filter(evidence__date=night.isoformat()).values_list(
+                "venue_id", "kind", "evidence__direction"):
+            out[v].add(f"{kind}/{direction}")
         flags[night] = out
     return flags
 
@@ -434,6 +433,7 @@ def main() -> None:
     ap.add_argument("--venues", type=int, default=600)
     ap.add_argument("--db", action="store_true", help="replay the nightly job on a bench database")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--out", default="bench/anomaly_results.json", help="where the details go")
     args = ap.parse_args()
     if not args.db:
         import os
@@ -466,8 +466,19 @@ def main() -> None:
     n = totals["episodes"]
     pooled = {"precision": round((n - totals["false"]) / n, 3) if n else 1.0,
               "recall": round(totals["found"] / totals["events"], 3) if totals["events"] else 1.0, **totals}
-    print("pooled:", pooled)
-    out = ROOT / "bench" / "anomaly_results.json"
+    by_event: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_alert: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in results.values():
+        for k, v in r["per_event_kind"].items():
+            by_event[k][0] += v["found"]
+            by_event[k][1] += v["events"]
+        for k, v in r["per_alert_kind"].items():
+            by_alert[k][0] += v["true"]
+            by_alert[k][1] += v["episodes"]
+    pooled["per_event_kind"] = {k: f"{a}/{b} = {a / b:.3f}" for k, (a, b) in sorted(by_event.items())}
+    pooled["per_alert_kind"] = {k: f"{a}/{b} = {a / b:.3f}" for k, (a, b) in sorted(by_alert.items())}
+    print("pooled:", json.dumps(pooled, indent=1))
+    out = ROOT / args.out
     out.write_text(json.dumps({"pooled": pooled, "cities": results}, indent=1, default=str, ensure_ascii=False))
     median = statistics.median(r["seconds"] for r in results.values())
     print(f"written to {out.relative_to(ROOT)}; median seconds per city {median}")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import translation
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from accounts.models import User
 
 from .views import home_parts, scope_key

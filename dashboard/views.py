@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao import ui

@@ -7,7 +7,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.http import acting_user
+from accounts.authed import acting_user
 from daodao.dates import PLANNED
 from daodao.files import validate_image
 from daodao.parsers import BoundedFormParser, BoundedJSONParser

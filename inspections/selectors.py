@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from daodao.ui import WorkItem, WorkLine
 from venues.scoping import area_scope
 

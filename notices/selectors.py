@@ -1,6 +1,6 @@
 from typing import Any
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 
 from .models import Notice
 

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 
 from .models import Notice
 from .services import notice_mark_read, notices_mark_all_read

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from staff.models import Employment
 from venues.models import Venue
 

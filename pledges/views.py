@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import require
-from accounts.http import AuthedRequest
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number

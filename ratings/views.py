@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import may
-from accounts.http import AuthedRequest
 from accounts.models import Jurisdiction, User
 from audit.models import AuditEvent
 from audit.services import audit_record

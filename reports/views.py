@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import may
-from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, xlsx_sheets_response

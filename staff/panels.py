@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from venues.models import Venue
 
 from .charts import bar_chart

@@ -3,7 +3,7 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from staff.models import Employment, SignIn
 from venues.models import Venue
 

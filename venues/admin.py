@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.authed import acting_user
 from accounts.capabilities import may
-from accounts.http import acting_user
 from daodao.admin import ScopedAdmin
 
 from .models import Venue

@@ -2,8 +2,8 @@ from typing import Any
 
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from accounts.authed import acting_user
 from accounts.capabilities import api_permission
-from accounts.http import acting_user
 from accounts.models import User
 
 from .filters import VenueFilter

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao import ui

@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import require
-from accounts.http import AuthedRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, xlsx_sheets_response

@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import require
-from accounts.http import AuthedRequest
 from accounts.roles import Department
 from daodao.params import YEAR_MAX, YEAR_MIN, parse_id, parse_int
 from venues.scoping import area_scope

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import require
-from accounts.http import AuthedRequest
 from daodao.params import parse_id
 from venues.scoping import area_scope
 from venues.selectors import area_from_request, venue_get_for_user

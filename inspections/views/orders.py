@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.authed import AuthedRequest
 from accounts.capabilities import require
-from accounts.http import AuthedRequest
 from venues.selectors import area_from_request
 
 from .. import selectors, services

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from venues.selectors import venue_get_for_user
 
 from .. import selectors, services

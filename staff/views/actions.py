@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 
 from ..forms import CorrectionForm, EndForm, ReasonForm
 from ..models import Transfer

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import normalize_phone

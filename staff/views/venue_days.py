@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.http import AuthedRequest
+from accounts.authed import AuthedRequest
 from venues.selectors import venue_get_for_user
 
 from ..charts import bar_chart
