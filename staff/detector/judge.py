@@ -1,0 +1,160 @@
+"""The night's judgement: the run rule over the last days, the evidence, and the pure ``detect()``."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from ..alert_kinds import KIND_SIGNIN
+from .scores import _fit, _z
+from .window import SEVERITY_HIGH, SEVERITY_MEDIUM, CityWindow, Finding, Params
+
+# --- The night's judgement ------------------------------------------------------------
+
+@dataclass
+class _Night:
+    rows: np.ndarray  # window rows judged tonight
+    cols: np.ndarray  # (len(rows), max_run): columns of the last open days, -1 where fewer
+    observed: np.ndarray
+    expected: np.ndarray
+    scores: np.ndarray  # clipped daily scores (nan where no day)
+    share: np.ndarray  # (len(rows), 7)
+
+
+def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
+    """Scores of the last ``max_run`` open days ending on column ``e`` for every venue that can
+    be judged that night (enough history, open that day, a baseline to go by)."""
+    ok = (w.first >= 0) & (e - w.first >= p.min_history_days) & ~w.closed[:, e]
+    rows = np.nonzero(ok)[0]
+    if rows.size == 0:
+        return None
+    x, closed, reg, first = w.counts[rows], w.closed[rows], w.registered[rows], w.first[rows]
+    # 1. The last max_run open days ending at e, closed days skipped, not before the lookback.
+    lo = max(e - p.lookback_days, 0)
+    is_open = ~closed[:, lo:e + 1]
+    from_end = np.cumsum(is_open[:, ::-1], axis=1)[:, ::-1]  # open days from this column to e
+    cols = np.full((rows.size, p.max_run), -1, dtype=np.int64)
+    for k in range(1, p.max_run + 1):
+        hit = is_open & (from_end == k)
+        cols[:, p.max_run - k] = np.where(hit.any(axis=1), lo + hit.argmax(axis=1), -1)
+    n_open = (cols >= 0).sum(axis=1)
+    # 2. No registry to go by (data loaded without employments): the most staff ever seen on
+    #    one day before the judged days stands in for the headcount, so the statistics still
+    #    have a ceiling.
+    no_registry = reg.max(axis=1) == 0
+    if no_registry.any():
+        oldest = np.where(cols >= 0, cols, e).min(axis=1)
+        before = np.arange(w.days)[None, :] < oldest[:, None]
+        most = np.where(before, x, 0).max(axis=1)
+        reg = np.where(no_registry[:, None], most[:, None], reg)
+    # 3. The baseline ends before the oldest day any window may judge: the days of an
+    #    event in progress never become its own baseline (they would lower the level and
+    #    widen the spread, so the longer the event the harder to see).
+    first_judged = p.max_run - np.clip(n_open, 1, None)
+    start = np.where(n_open >= p.min_run, cols[np.arange(cols.shape[0]), first_judged], e)
+    back = start[:, None] - 1 - np.arange(7 * p.baseline_weeks)[None, :]
+    inside = back >= np.maximum(first, 0)[:, None]
+    b = np.maximum(back, 0)
+    bx = np.take_along_axis(x, b, axis=1)
+    breg = np.take_along_axis(reg, b, axis=1)
+    use = inside & ~np.take_along_axis(closed, b, axis=1)
+    weekday = (w.start.weekday() + b) % 7
+    fitted, share, scale = _fit(bx, breg, weekday, use, p)
+    keep = fitted & (n_open >= p.min_run)
+    if not keep.any():
+        return None
+    rows, cols, x, reg, share, scale = rows[keep], cols[keep], x[keep], reg[keep], share[keep], scale[keep]
+    # 4. Today's days scored against that normal.
+    have = cols >= 0
+    c = np.maximum(cols, 0)
+    jx = np.take_along_axis(x, c, axis=1)
+    jreg = np.take_along_axis(reg, c, axis=1)
+    jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1)
+    expected, z = _z(jx, jreg, jshare)
+    scores = np.where(have, np.clip(z / scale[:, None], -p.z_clip, p.z_clip), np.nan)
+    return _Night(rows, cols, jx, expected, scores, share)
+
+
+def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expected: np.ndarray,
+             p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The strongest qualifying window ending on the last day, per venue: (combined score or
+    -inf, direction +1 rise / -1 drop, length). Arrays are (venues, max_run), right-aligned,
+    ``cols`` -1 and ``scores`` nan where a venue has fewer open days."""
+    n = cols.shape[0]
+    best = np.full(n, -np.inf)
+    best_dir = np.zeros(n, dtype=np.int64)
+    best_len = np.zeros(n, dtype=np.int64)
+    width = cols.shape[1]
+    for length in range(p.min_run, width + 1):
+        first_col = cols[:, width - length]
+        # A run does not bridge a closure of several days.
+        spans = (first_col >= 0) & (cols[:, -1] - first_col <= length + 2)
+        zs = scores[:, width - length:]
+        ratio = observed[:, width - length:].sum(axis=1) / np.maximum(expected[:, width - length:].sum(axis=1), 1e-9)
+        allowed_normal = 0 if length == p.min_run else 1
+        strong = p.z_strong if length == p.min_run else p.z_strong_long
+        for sign in (-1, 1):
+            sz = sign * np.nan_to_num(zs, nan=0.0)
+            off = sz >= p.z_day
+            ok = spans & off[:, -1] & off[:, 0] & ((~off).sum(axis=1) <= allowed_normal)
+            # The evidence must not rest on one or two extreme days (blips): three days are
+            # clearly off, each statistically clear AND large enough to matter on its own (at
+            # a big venue a 13 % dip can be 2.5 sigma: a blip beside it is no event) ...
+            day_rel = observed[:, width - length:] / np.maximum(expected[:, width - length:], 1e-9) - 1
+            ok &= ((sz >= strong) & (sign * day_rel >= p.min_rel)).sum(axis=1) >= p.min_run
+            # ... nor be statistically clear but too small to matter (4 -> 3 at a tiny venue).
+            ok &= sign * (ratio - 1) >= p.min_rel
+            # Stouffer over the days that are off: the one day tolerated back near normal
+            # (or beyond it) interrupts the event, it does not count against it.
+            combined = np.where(off, sz, 0).sum(axis=1) / np.sqrt(np.maximum(off.sum(axis=1), 1))
+            better = ok & (combined >= p.z_run) & (combined > best)
+            best = np.where(better, combined, best)
+            best_dir = np.where(better, sign, best_dir)
+            best_len = np.where(better, length, best_len)
+    return best, best_dir, best_len
+
+
+def _evidence(w: CityWindow, row: int, on: date, p: Params) -> list[list[Any]]:
+    out = []
+    for i in range(p.chart_days):
+        d = on - timedelta(days=p.chart_days - 1 - i)
+        c = w.col(d)
+        inside = 0 <= c < w.days
+        out.append([d.isoformat(), int(w.counts[row, c]) if inside else 0, bool(w.closed[row, c]) if inside else False])
+    return out
+
+
+def detect(window: CityWindow, on: date, params: Params | None = None) -> list[Finding]:
+    """The pure detection: the city's arrays in, findings out (at most one per venue)."""
+    p = params or Params()
+    e = window.col(on)
+    if window.venue_ids.size == 0 or not 0 <= e < window.days:
+        return []
+    night = _judge(window, e, p)
+    if night is None:
+        return []
+    combined, direction, length = run_rule(night.cols, night.scores, night.observed, night.expected, p)
+    findings = []
+    width = p.max_run
+    for j in np.nonzero(np.isfinite(combined))[0]:
+        row, n = int(night.rows[j]), int(length[j])
+        cols = [int(c) for c in night.cols[j, width - n:]]
+        days = [window.start + timedelta(days=c) for c in cols]
+        observed = [int(v) for v in night.observed[j, width - n:]]
+        expected = [float(v) for v in night.expected[j, width - n:]]
+        rel_dev = abs(sum(observed) - sum(expected)) / max(sum(expected), 1)
+        drop = direction[j] < 0
+        findings.append(Finding(int(window.venue_ids[row]), KIND_SIGNIN,
+                                SEVERITY_HIGH if rel_dev >= 0.5 else SEVERITY_MEDIUM,
+                                "drop" if drop else "rise", {
+            "rule": KIND_SIGNIN, "direction": "drop" if drop else "rise", "date": on.isoformat(),
+            "days": [d.isoformat() for d in days], "observed": observed,
+            "baseline": [round(v, 1) for v in expected],
+            "scores": [round(float(v), 1) for v in night.scores[j, width - n:]],
+            "combined": round(float(combined[j]), 1),
+            "headcount": int(window.registered[row, e]),
+            "usual_share": [round(float(night.share[j, d.weekday()]), 2) for d in days],
+            "series": _evidence(window, row, on, p), "params": asdict(p),
+        }))
+    return findings

@@ -1,0 +1,147 @@
+"""The data the detector reads: parameters, one venue's series, the city window, findings,
+the registered headcount by day."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+SEVERITY_LOW, SEVERITY_MEDIUM, SEVERITY_HIGH = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Params:
+    min_run: int = 3
+    max_run: int = 7
+    baseline_weeks: int = 8
+    level_days: int = 14
+    min_history_days: int = 28
+    z_day: float = 1.0
+    z_strong: float = 2.2
+    z_strong_long: float = 2.2
+    z_run: float = 4.0
+    # The window's count must differ from the expected by at least this share.
+    min_rel: float = 0.25
+    z_clip: float = 3.5
+    # Baseline days scoring beyond this are past events or unmarked closures: left out.
+    outlier_z: float = 2.5
+    # Weight (in expected sign-ins) pulling the recent level toward 1.
+    level_prior: float = 3.0
+    # The measured spread may be below a binomial's (staff on fixed rotas), but not below this.
+    min_dispersion: float = 0.5
+    chart_days: int = 42
+
+    @property
+    def lookback_days(self) -> int:
+        """How far before a night its judged open days may reach (closed days skipped)."""
+        return self.max_run + 14
+
+    @property
+    def window_days(self) -> int:
+        """Calendar days of rollup one night needs, the night included: the judged days and
+        the baseline weeks before them (the chart lies inside)."""
+        return max(7 * self.baseline_weeks + self.lookback_days + 1, self.chart_days)
+
+
+@dataclass
+class VenueSeries:
+    """One venue's rollup days: day -> count; closed days listed apart (hand-made series
+    and the bench build these; ``CityWindow.from_series`` turns them into arrays)."""
+
+    counts: dict[date, int] = field(default_factory=dict)
+    closed: set[date] = field(default_factory=set)
+    first_day: date | None = None  # the first day with any sign-in
+
+    def n(self, d: date) -> int:
+        return self.counts.get(d, 0)
+
+
+@dataclass
+class CityWindow:
+    """Every venue's days in one calendar window as venue x day arrays; column 0 is ``start``.
+
+    A venue's history starts at its first day with a sign-in in the window (``first``, -1 if
+    none): days before it are unknown, not zeros (a new venue, or one whose records start
+    later, has no normal yet)."""
+
+    start: date
+    venue_ids: np.ndarray  # (V,) int64
+    counts: np.ndarray  # (V, T) int64, 0 on closed days
+    closed: np.ndarray  # (V, T) bool
+    registered: np.ndarray  # (V, T) int64: registered headcount per day
+    first: np.ndarray  # (V,) int64
+
+    @property
+    def days(self) -> int:
+        return int(self.counts.shape[1])
+
+    def col(self, d: date) -> int:
+        return (d - self.start).days
+
+    @classmethod
+    def empty(cls, start: date, days: int) -> "CityWindow":
+        z = np.zeros((0, days), dtype=np.int64)
+        return cls(start, np.zeros(0, dtype=np.int64), z, z.astype(bool), z.copy(), np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def from_series(cls, series: dict[int, VenueSeries], registered: dict[int, dict[date, int]],
+                    start: date | None = None, end: date | None = None) -> "CityWindow":
+        """Arrays from per-venue dicts (hand-made series, the synthetic bench city)."""
+        known = [d for s in series.values() for d in (*s.counts, *s.closed)]
+        start = start or min(known)
+        end = end or max(known)
+        days = (end - start).days + 1
+        ids = sorted(series)
+        out = cls.empty(start, days)
+        out.venue_ids = np.array(ids, dtype=np.int64)
+        out.counts = np.zeros((len(ids), days), dtype=np.int64)
+        out.closed = np.zeros((len(ids), days), dtype=bool)
+        out.registered = np.zeros((len(ids), days), dtype=np.int64)
+        out.first = np.full(len(ids), -1, dtype=np.int64)
+        for i, v in enumerate(ids):
+            s = series[v]
+            for d, n in s.counts.items():
+                if start <= d <= end and d not in s.closed:
+                    out.counts[i, (d - start).days] = n
+            for d in s.closed:
+                if start <= d <= end:
+                    out.closed[i, (d - start).days] = True
+            for d, n in registered.get(v, {}).items():
+                if start <= d <= end:
+                    out.registered[i, (d - start).days] = n
+            first = s.first_day or min((d for d, n in s.counts.items() if n > 0), default=None)
+            if first is not None:
+                out.first[i] = max((first - start).days, 0) if first <= end else -1
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    venue_id: int
+    kind: str
+    severity: int
+    direction: str  # "drop" | "rise"
+    evidence: dict[str, Any]
+
+
+def registered_by_day(stints: list[tuple[date, date | None]], since: date, until: date) -> dict[date, int]:
+    """Registered headcount per day from (hired_on, left_on) pairs: a sweep, no query."""
+    delta: dict[date, int] = defaultdict(int)
+    base = 0
+    for hired, left in stints:
+        if left is not None and left <= since:
+            continue
+        if hired <= since:
+            base += 1
+        else:
+            delta[hired] += 1
+        if left is not None and left <= until:
+            delta[left] -= 1
+    out, n, d = {}, base, since
+    while d <= until:
+        n += delta.get(d, 0)
+        out[d] = n
+        d += timedelta(days=1)
+    return out
