@@ -152,7 +152,7 @@ if not DEBUG and not ALLOW_SQLITE and not REDIS_URL:
         "REDIS_URL must be set when DEBUG is off (Celery broker and shared cache); DAODAO_ALLOW_SQLITE=1 allows "
         "a one-box install without Redis.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "daodao.cache.RedisCache", "LOCATION": REDIS_URL}}  # one client per pool
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

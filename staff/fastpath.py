@@ -19,7 +19,9 @@ itself, so what every response gets still applies:
 Every other request passes through untouched.
 """
 import json
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -66,10 +68,12 @@ def signin_create(request: HttpRequest) -> JsonResponse:
     data = _json_body(request)
     if isinstance(data, JsonResponse):
         return data
-    body = SignInCreateSerializer(data=data)
-    if not body.is_valid():
-        return JsonResponse(body.errors, status=400)
-    d = body.validated_data
+    d = _plainly_valid(data)
+    if d is None:  # anything unusual: the DRF serializer decides, and words the errors
+        body = SignInCreateSerializer(data=data)
+        if not body.is_valid():
+            return JsonResponse(body.errors, status=400)
+        d = body.validated_data
     venue = venue_for_signin(d["token"])
     if venue is None:
         return JsonResponse({"detail": _("Not found.")}, status=404)
@@ -81,6 +85,34 @@ def signin_create(request: HttpRequest) -> JsonResponse:
             return JsonResponse({"detail": exc.messages[0]}, status=429)
         return JsonResponse({"detail": exc.messages[0], "code": exc.code}, status=400)
     return JsonResponse(signin_payload(result.signin, result.who.name), status=201 if result.created else 200)
+
+
+_COORDINATE = re.compile(r"-?\d{1,3}(\.\d{1,6})?")
+
+
+def _plainly_valid(data: Any) -> dict[str, Any] | None:
+    """The body as ``SignInCreateSerializer`` would validate it, when it is plainly valid
+    (every field a clean string within its length, coordinates plain decimals in range);
+    None for anything else, which the serializer then judges. Building a DRF serializer
+    costs about half a millisecond of CPU, a third of the whole sign-in."""
+    if not isinstance(data, dict) or set(data) - _FIELDS:
+        return None
+    token, id_number, phone = data.get("token"), data.get("id_number"), data.get("phone")
+    for value, low, high in ((token, 1, 64), (id_number, 18, 18), (phone, 1, 20)):
+        if not isinstance(value, str) or not low <= len(value) <= high or value != value.strip():
+            return None
+    out: dict[str, Any] = {"token": token, "id_number": id_number, "phone": phone}
+    for name, limit in (("lat", 90), ("lng", 180)):
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not _COORDINATE.fullmatch(value) or abs(Decimal(value)) > limit:
+            return None
+        out[name] = Decimal(value)
+    return out
+
+
+_FIELDS = {"token", "id_number", "phone", "lat", "lng"}
 
 
 def _json_body(request: HttpRequest) -> Any:

@@ -78,12 +78,17 @@ def test_redis_broker_and_cache_are_reachable():
     url = os.environ.get("REDIS_URL")
     if not url:
         pytest.skip("REDIS_URL not set")
-    from django.core.cache.backends.redis import RedisCache
     from kombu import Connection
+
+    from daodao.cache import RedisCache
 
     cache = RedisCache(url, {"KEY_PREFIX": "daodao-test"})
     cache.set("ping", "pong", 5)
     assert cache.get("ping") == "pong"
+    cache.delete("n")
+    assert cache.add("n", 1, 5) and not cache.add("n", 1, 5) and cache.incr("n") == 2
+    assert cache.get_many(["ping", "n"]) == {"ping": "pong", "n": 2}
+    assert cache._cache.get_client() is cache._cache.get_client()  # one client per pool
     with Connection(url) as conn:
         conn.ensure_connection(max_retries=2)
 

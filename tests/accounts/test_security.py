@@ -144,7 +144,7 @@ def load_settings(**env):
 def test_production_settings_load_with_postgres_and_redis():
     out = load_settings()
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache",
+    assert out.stdout.split() == ["django.db.backends.postgresql", "daodao.cache.RedisCache",
                                   "False"]
 
 

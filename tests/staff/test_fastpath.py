@@ -43,6 +43,11 @@ def _scenarios(venues: Any) -> list[Any]:
         {**good, "id_number": "12345"},                    # too short: field error
         {"token": token},                                  # missing fields
         {**good, "lat": "95"},                             # latitude out of range
+        {**good, "lat": 30.0001, "lng": 120.58},           # numbers, not strings: the serializer's way
+        {**good, "token": f" {token} "},                   # whitespace the serializer trims
+        {**good, "phone": ""},                             # blank
+        {**good, "extra": "ignored"},                      # unknown keys are ignored
+        {**good, "lat": "1e2"},                            # not a plain decimal
         [1, 2, 3],                                         # not an object
         "{not json",                                       # malformed
         "[" * 5000 + "]" * 5000,                           # nested too deeply
