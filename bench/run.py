@@ -338,6 +338,14 @@ def pgbench_ceiling(args, url: str) -> dict:
         "source) SELECT employment_id, venue_id, person_id, DATE '2100-01-01' + :client_id, now(), false, false, "
         "'api' FROM bench_targets WHERE n = :n ON CONFLICT DO NOTHING;\n"
     )
+    # Sign-ins are partitioned by month: the pgbench rows (day 2100-01-01 + client) get a
+    # partition of their own, dropped afterwards.
+    from datetime import date as _date
+
+    from daodao.partitions import ensure_months
+    from staff.services import SIGNINS
+
+    scratch = ensure_months(SIGNINS, first=_date(2100, 1, 1), last=_date(2100, 3, 1))  # day + client id
     rates = []
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
         fh.write(script)
@@ -352,6 +360,9 @@ def pgbench_ceiling(args, url: str) -> dict:
             cur.execute("DELETE FROM staff_signin WHERE day >= DATE '2100-01-01'")
             cur.execute("SET session_replication_role = DEFAULT")
     os.unlink(fh.name)
+    with connection.cursor() as cur:
+        for name in scratch:
+            cur.execute(f"DROP TABLE IF EXISTS {name}")
     return {"runs": rates, "inserts_per_s": statistics.median(rates)}
 
 
