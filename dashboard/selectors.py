@@ -333,31 +333,29 @@ def signin_stats(user: Any, area: Any, start: date, end: date) -> list[SigninRow
     return rows
 
 
+EXPORT_BATCH = 500
+
+
 def signin_stats_days(user: Any, area: Any, start: date, end: date) -> Any:
     """(venue, station, day, signed in, expected, closed, reason, far, before training) for
     every operating venue of the area and every day from ``start`` to ``end``, days without
-    sign-ins included as zeros. Two queries read in chunks and merged in the same order, so
-    memory stays flat however many venues and days."""
-    venues = (Venue.objects.filter(area_scope(user, area)).operating()
-              .order_by("station__name", "name", "pk")
-              .values_list("pk", "name", "station__name", "expected_headcount"))
-    days = (VenueDay.objects.filter(area_scope(user, area, "venue__"), venue__status=Venue.Status.OPERATING,
-                                    day__gte=start, day__lte=end)
-            .order_by("venue__station__name", "venue__name", "venue_id", "day")
-            .values_list("venue_id", "day", "signed_in", "closed", "closed_reason", "far_from_venue",
-                         "before_training"))
-    rows = iter(days.iterator(chunk_size=2000))
-    pending = next(rows, None)
+    sign-ins included as zeros. Venues are read in batches of 500, each with one query for
+    the rollup rows of its venues, so memory stays flat however many venues and days."""
+    venues = list(Venue.objects.filter(area_scope(user, area)).operating()
+                  .order_by("station__name", "name", "pk")
+                  .values_list("pk", "name", "station__name", "expected_headcount"))
     n_days = (end - start).days + 1
-    for pk, name, station, headcount in venues.iterator(chunk_size=2000):
-        for i in range(n_days):
-            day = start + timedelta(days=i)
-            if pending is not None and pending[0] == pk and pending[1] == day:
-                _v, _d, signed, closed, reason, far, untrained = pending
-                pending = next(rows, None)
-            else:
-                signed, closed, reason, far, untrained = 0, False, "", 0, 0
-            yield (name, station, day, signed, 0 if closed else headcount, closed, reason, far, untrained)
+    for i in range(0, len(venues), EXPORT_BATCH):
+        batch = venues[i:i + EXPORT_BATCH]
+        rows = {(r[0], r[1]): r[2:] for r in VenueDay.objects.filter(
+            venue__in=[v[0] for v in batch], day__gte=start, day__lte=end)
+            .values_list("venue_id", "day", "signed_in", "closed", "closed_reason", "far_from_venue",
+                         "before_training")}
+        for pk, name, station, headcount in batch:
+            for k in range(n_days):
+                day = start + timedelta(days=k)
+                signed, closed, reason, far, untrained = rows.get((pk, day), (0, False, "", 0, 0))
+                yield (name, station, day, signed, 0 if closed else headcount, closed, reason, far, untrained)
 
 
 def venue_signin_trend(venue: Venue, days: int = SIGNIN_DAYS) -> list[dict[str, Any]]:
