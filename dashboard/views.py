@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -197,6 +199,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- Sign-in statistics per venue and day ----------------------------------------------
 
+SIGNIN_EXPORT_MAX_ROWS = 100_000
+
 def _signin_filters(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not (user.is_police or user.is_system_admin):
@@ -231,9 +235,16 @@ def signin_stats_export(request: HttpRequest) -> HttpResponse:
     f = _signin_filters(request)
     user, start, end, area = request.user, f["start"], f["end"], f["area"]
     n_venues = Venue.objects.filter(area_scope(user, area)).operating().count()
+    n_rows = n_venues * ((end - start).days + 1)
+    if n_rows > SIGNIN_EXPORT_MAX_ROWS:
+        # openpyxl writes ~4,000 rows a second here: a bigger file would outlast the request.
+        messages.error(request, _("%(rows)s rows (%(venues)s venues × %(days)s days) are more than one file "
+                                  "holds (%(max)s): choose a district or station, or fewer days.") % {
+            "rows": n_rows, "venues": n_venues, "days": (end - start).days + 1, "max": SIGNIN_EXPORT_MAX_ROWS})
+        return redirect(f"{reverse('dashboard:signins')}?{request.GET.urlencode()}")
     audit_record(action=AuditEvent.Action.EXPORT, request=request,
                  detail={"what": "signin_stats", "filters": {k: v for k, v in request.GET.items() if k != "page"},
-                         "rows": n_venues * ((end - start).days + 1)})
+                         "rows": n_rows})
     filters = [(_("District or station"), area.name if area else ""),
                (_("From"), f"{start:%Y-%m-%d}"), (_("To"), f"{end:%Y-%m-%d}")]
     what = _("Sign-ins per venue and day")
