@@ -91,7 +91,7 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
          "note": _("Each month counts the rating of its period (a quarter); the running period's is provisional."),
          "head": [_("Month"), *[tier_labels[t] for t in tier_order]],
          "rows": [(f"{m['month']:%Y-%m}", *[m[t] for t in tier_order]) for m in reversed(tier_months)],
-         "link": selectors.link("ratings:due", area=area_id)},
+         "link": selectors.link("venues:list", area=area_id, status="operating", sort="tier")},
         {"title": _("Monthly colours"), "chart": colours, "kind": "bar",
          "head": [_("Month"), *[label for _v, label in Colour.choices]],
          "rows": [(f"{m['month']:%Y-%m}", *[m[v] for v in Colour.values]) for m in reversed(months)],
