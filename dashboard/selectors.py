@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -191,8 +191,12 @@ def coverage_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str
     ep = Pledge.objects.filter(kind=PledgeKind.EMPLOYEE, venue__in=staff.values("venue"),
                                person__in=staff.values("person")).aggregate(
         **{f"w{i}": Count("person", distinct=True, filter=valid_at(d)) for i, d in enumerate(ends)})
-    passed = Attempt.objects.filter(passed=True, person__in=staff.values("person")).aggregate(
-        **{f"w{i}": Count("person", distinct=True, filter=Q(day__lte=d)) for i, d in enumerate(ends)})
+    # Passed by a day = first pass on or before it: one MIN per person, then a sum per week
+    # (thirteen COUNT(DISTINCT) would sort the same rows thirteen times).
+    firsts = (Attempt.objects.filter(passed=True, person__in=staff.values("person")).order_by()
+              .values("person").annotate(first=Min("day")))
+    passed = {k: v or 0 for k, v in firsts.aggregate(**{
+        f"w{i}": Sum(Case(When(first__lte=d, then=Value(1)), default=Value(0))) for i, d in enumerate(ends)}).items()}
 
     def pct(n: int, total: int) -> int:
         return round(100 * min(n, total) / total) if total else 0
