@@ -44,4 +44,4 @@ def test_monthly_report_page_runs_the_same_queries_at_3_and_30_venues(client_for
 
     small = count()
     _grow(tree, users, 27)
-    assert (small, count()) == (7, 7)
+    assert (small, count()) == (6, 6)
