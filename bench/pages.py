@@ -235,6 +235,28 @@ def pages_bench(runs: int = 7, reuse: bool = False) -> dict[str, Any]:
     return results
 
 
+def _export_once(user: Any) -> None:
+    """The largest sign-in export one request may write (the city over 33 days, 99,000 rows):
+    time, size, and how much the process's peak memory grew (ru_maxrss)."""
+    import resource
+
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    end = timezone.localdate()
+    path = f"/dashboard/signins/export/?start={end - timedelta(days=32)}&end={end}"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    r = client.get(path)
+    seconds = time.perf_counter() - t0
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert r.status_code == 200, r.status_code
+    print("sign-in export, 33 days (city, 99,000 rows)", {"seconds": round(seconds, 1), "bytes": len(r.content),
+                                                           "peak_rss_growth_mb": round(grown / 1024, 1)})
+
+
 def _time_pages(time_it: Any, page: Any, officer: Any, city_officer: Any, district: Any, month: date) -> None:
     from django.test.utils import override_settings
 
@@ -249,6 +271,7 @@ def _time_pages(time_it: Any, page: Any, officer: Any, city_officer: Any, distri
     time_it("venue list (city)", page(city_officer, "/venues/"))
     time_it("due list (city)", page(city_officer, "/ratings/due/"))
     time_it("sign-in statistics, 30 days (city)", page(city_officer, "/dashboard/signins/"))
+    _export_once(city_officer)
     time_it("monthly report build (district)", lambda: monthly_report_build(jurisdiction=district, month=month))
     time_it("monthly report build (city)", lambda: monthly_report_build(jurisdiction=district.parent, month=month))
     report = monthly_report_build(jurisdiction=district, month=month)

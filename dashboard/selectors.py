@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -193,8 +193,12 @@ def coverage_per_week(user: Any, area: Any, weeks: int = WEEKS) -> list[dict[str
     ep = Pledge.objects.filter(kind=PledgeKind.EMPLOYEE, venue__in=staff.values("venue"),
                                person__in=staff.values("person")).aggregate(
         **{f"w{i}": Count("person", distinct=True, filter=valid_at(d)) for i, d in enumerate(ends)})
-    passed = Attempt.objects.filter(passed=True, person__in=staff.values("person")).aggregate(
-        **{f"w{i}": Count("person", distinct=True, filter=Q(day__lte=d)) for i, d in enumerate(ends)})
+    # Passed by a day = first pass on or before it: one MIN per person, then a sum per week
+    # (thirteen COUNT(DISTINCT) would sort the same rows thirteen times).
+    firsts = (Attempt.objects.filter(passed=True, person__in=staff.values("person")).order_by()
+              .values("person").annotate(first=Min("day")))
+    passed = {k: v or 0 for k, v in firsts.aggregate(**{
+        f"w{i}": Sum(Case(When(first__lte=d, then=Value(1)), default=Value(0))) for i, d in enumerate(ends)}).items()}
 
     def pct(n: int, total: int) -> int:
         return round(100 * min(n, total) / total) if total else 0
@@ -333,31 +337,29 @@ def signin_stats(user: Any, area: Any, start: date, end: date) -> list[SigninRow
     return rows
 
 
+EXPORT_BATCH = 500
+
+
 def signin_stats_days(user: Any, area: Any, start: date, end: date) -> Any:
     """(venue, station, day, signed in, expected, closed, reason, far, before training) for
     every operating venue of the area and every day from ``start`` to ``end``, days without
-    sign-ins included as zeros. Two queries read in chunks and merged in the same order, so
-    memory stays flat however many venues and days."""
-    venues = (Venue.objects.filter(area_scope(user, area)).operating()
-              .order_by("station__name", "name", "pk")
-              .values_list("pk", "name", "station__name", "expected_headcount"))
-    days = (VenueDay.objects.filter(area_scope(user, area, "venue__"), venue__status=Venue.Status.OPERATING,
-                                    day__gte=start, day__lte=end)
-            .order_by("venue__station__name", "venue__name", "venue_id", "day")
-            .values_list("venue_id", "day", "signed_in", "closed", "closed_reason", "far_from_venue",
-                         "before_training"))
-    rows = iter(days.iterator(chunk_size=2000))
-    pending = next(rows, None)
+    sign-ins included as zeros. Venues are read in batches of 500, each with one query for
+    the rollup rows of its venues, so memory stays flat however many venues and days."""
+    venues = list(Venue.objects.filter(area_scope(user, area)).operating()
+                  .order_by("station__name", "name", "pk")
+                  .values_list("pk", "name", "station__name", "expected_headcount"))
     n_days = (end - start).days + 1
-    for pk, name, station, headcount in venues.iterator(chunk_size=2000):
-        for i in range(n_days):
-            day = start + timedelta(days=i)
-            if pending is not None and pending[0] == pk and pending[1] == day:
-                _v, _d, signed, closed, reason, far, untrained = pending
-                pending = next(rows, None)
-            else:
-                signed, closed, reason, far, untrained = 0, False, "", 0, 0
-            yield (name, station, day, signed, 0 if closed else headcount, closed, reason, far, untrained)
+    for i in range(0, len(venues), EXPORT_BATCH):
+        batch = venues[i:i + EXPORT_BATCH]
+        rows = {(r[0], r[1]): r[2:] for r in VenueDay.objects.filter(
+            venue__in=[v[0] for v in batch], day__gte=start, day__lte=end)
+            .values_list("venue_id", "day", "signed_in", "closed", "closed_reason", "far_from_venue",
+                         "before_training")}
+        for pk, name, station, headcount in batch:
+            for k in range(n_days):
+                day = start + timedelta(days=k)
+                signed, closed, reason, far, untrained = rows.get((pk, day), (0, False, "", 0, 0))
+                yield (name, station, day, signed, 0 if closed else headcount, closed, reason, far, untrained)
 
 
 def venue_signin_trend(venue: Venue, days: int = SIGNIN_DAYS) -> list[dict[str, Any]]:

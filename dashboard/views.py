@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -90,7 +92,7 @@ def _trends(user: Any, area: Any) -> list[dict[str, Any]]:
          "note": _("Each month counts the rating of its period (a quarter); the running period's is provisional."),
          "head": [_("Month"), *[tier_labels[t] for t in tier_order]],
          "rows": [(f"{m['month']:%Y-%m}", *[m[t] for t in tier_order]) for m in reversed(tier_months)],
-         "link": selectors.link("ratings:due", area=area_id)},
+         "link": selectors.link("venues:list", area=area_id, status="operating", sort="tier")},
         {"title": _("Monthly colours"), "chart": colours, "kind": "bar",
          "head": [_("Month"), *[label for _v, label in Colour.choices]],
          "rows": [(f"{m['month']:%Y-%m}", *[m[v] for v in Colour.values]) for m in reversed(months)],
@@ -198,9 +200,12 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 # --- Sign-in statistics per venue and day ----------------------------------------------
 
+SIGNIN_EXPORT_MAX_ROWS = 100_000
+
+
 def _signin_filters(request: AuthedRequest) -> dict[str, Any]:
     user = request.user
-    if not (user.is_police or user.is_system_admin):
+    if not user.works_police_side:
         raise Http404
     area = area_from_request(request)
     form = SigninStatsForm(request.GET or None)
@@ -232,9 +237,16 @@ def signin_stats_export(request: AuthedRequest) -> HttpResponse:
     f = _signin_filters(request)
     user, start, end, area = request.user, f["start"], f["end"], f["area"]
     n_venues = Venue.objects.filter(area_scope(user, area)).operating().count()
+    n_rows = n_venues * ((end - start).days + 1)
+    if n_rows > SIGNIN_EXPORT_MAX_ROWS:
+        # openpyxl writes ~4,000 rows a second here: a bigger file would outlast the request.
+        messages.error(request, _("%(rows)s rows (%(venues)s venues × %(days)s days) are more than one file "
+                                  "holds (%(max)s): choose a district or station, or fewer days.") % {
+            "rows": n_rows, "venues": n_venues, "days": (end - start).days + 1, "max": SIGNIN_EXPORT_MAX_ROWS})
+        return redirect(f"{reverse('dashboard:signins')}?{request.GET.urlencode()}")
     audit_record(action=AuditEvent.Action.EXPORT, request=request,
                  detail={"what": "signin_stats", "filters": {k: v for k, v in request.GET.items() if k != "page"},
-                         "rows": n_venues * ((end - start).days + 1)})
+                         "rows": n_rows})
     filters = [(_("District or station"), area.name if area else ""),
                (_("From"), f"{start:%Y-%m-%d}"), (_("To"), f"{end:%Y-%m-%d}")]
     what = _("Sign-ins per venue and day")

@@ -106,8 +106,11 @@ def build(request: AuthedRequest) -> HttpResponse:
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _police_only(request)
     report = selectors.report_get_for_user(request.user, pk)
-    versions = selectors.reports_for_user(request.user).filter(jurisdiction=report.jurisdiction_id,
-                                                               month=report.month).order_by("-version")
+    # Only the numbers: each version's snapshot is ~50 KB of JSON, and a month rebuilt often
+    # has dozens of versions.
+    versions = list(selectors.reports_for_user(request.user).filter(jurisdiction=report.jurisdiction_id,
+                                                                    month=report.month)
+                    .select_related(None).only("pk", "version").order_by("-version"))
     return render(request, "reports/detail.html", {
         "report": report, "body": _body(report), "versions": versions, "latest": versions[0].pk == report.pk,
     })

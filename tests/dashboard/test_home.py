@@ -264,3 +264,22 @@ def test_warming_job_builds_every_scope_so_the_first_reader_waits_for_nothing(cl
     assert "越城KTV" in r.context["map_html"] and "柯桥足浴" not in r.context["map_html"]
     r = client_for(users["officer_b"]).get("/")
     assert "越城KTV" not in r.context["map_html"] + r.context["trends_html"] + r.context["figures_html"]
+
+
+@pytest.mark.parametrize("url,ok", [("https://tiles.gaj.local/{z}/{x}/{y}.png", True),
+                                    ("https://tiles.gaj.local/tile.png", False), ("ftp://t/{z}/{x}/{y}", False)])
+def test_tile_url_setting_is_checked_at_start_and_allowed_as_an_image_source(url, ok):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY)"
+    env = {"DEBUG": "1", "DATABASE_URL": "sqlite:////tmp/unused.sqlite3", "DAODAO_MAP_TILE_URL": url,
+           "DJANGO_SETTINGS_MODULE": "daodao.settings", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],  # noqa: S603
+                         env=env, capture_output=True, text=True, check=False)
+    if ok:
+        assert out.returncode == 0, out.stderr
+        assert "img-src 'self' data: blob: https://tiles.gaj.local;" in out.stdout
+    else:
+        assert out.returncode != 0 and "DAODAO_MAP_TILE_URL" in out.stderr

@@ -103,3 +103,14 @@ def test_venue_page_shows_90_days_against_expected(client_for, users, venues, da
     assert rows[1][1:] == (0, 0, True)
     assert 'id="signin-trend"' in r.content.decode()
     assert client_for(users["officer_b"]).get(reverse("venues:detail", args=[venues["a"].pk])).status_code == 404
+
+
+def test_an_export_too_big_for_one_request_sends_back_to_the_page(client_for, users, venues, days, monkeypatch):
+    from dashboard import views
+
+    monkeypatch.setattr(views, "SIGNIN_EXPORT_MAX_ROWS", 5)
+    client = client_for(users["officer_a"])
+    r = client.get(reverse("dashboard:signins_export"), {"start": f"{days - timedelta(days=2)}", "end": f"{days}"})
+    assert r.status_code == 302 and r.url.startswith(reverse("dashboard:signins") + "?start=")
+    assert "6 行" in client.get(r.url).content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
