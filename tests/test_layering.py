@@ -89,3 +89,19 @@ def test_the_layering_rule_can_fail(tmp_path: Path) -> None:
     tree = ast.parse("from ratings.models import Tier\n")
     imports = _imports(tree)
     assert imports and LAYER_OF[imports[0][1].split(".")[0]] > LAYER_OF["venues"]
+
+
+MAX_LINES = 400
+
+
+def test_no_module_over_four_hundred_lines() -> None:
+    """Big modules become packages by topic (services/, views/, models/, detector/)."""
+    long = {}
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith((".venv/", "node_modules/")) or "/migrations/" in rel:
+            continue
+        lines = path.read_text(encoding="utf-8").count("\n")
+        if lines > MAX_LINES:
+            long[rel] = lines
+    assert long == {}, "split these by topic: " + ", ".join(f"{k} ({v})" for k, v in sorted(long.items()))
