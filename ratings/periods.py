@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from daodao.params import YEAR_MAX, YEAR_MIN, parse_int
 
 
@@ -30,4 +32,10 @@ def parse_quarter(text: str) -> tuple[date, date]:
 
 
 def quarter_label(start: date) -> str:
+    """The machine label of a quarter ('2026Q3'): command lines and file names."""
     return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def quarter_display(start: date) -> str:
+    """How people read a quarter: 2026年第3季度 / 2026, quarter 3."""
+    return _("%(year)d, quarter %(quarter)d") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}

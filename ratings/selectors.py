@@ -26,7 +26,7 @@ from .models import (
     Tier,
     UndercoverVisit,
 )
-from .periods import quarter_label, quarter_of
+from .periods import quarter_display, quarter_of
 from .wording import deduction_lines
 
 
@@ -73,7 +73,7 @@ def venue_panel_context(request: Any, venue: Venue) -> dict[str, Any] | None:
     grades = list(MonthlyGrade.objects.filter(venue=venue).order_by("-month")[:6])
     return {
         "venue": venue, "current": current, "history": ratings[1:], "deductions": deductions,
-        "period": quarter_label(current.period_start) if current else "", "standing": standing,
+        "period": quarter_display(current.period_start) if current else "", "standing": standing,
         "grades": grades, "police": police,
         # The manager reads today's to-do first; the details stay one tap away.
         "fold": user.is_manager,

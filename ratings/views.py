@@ -28,7 +28,7 @@ from . import selectors, services
 from .facts import FACTS
 from .forms import AdjustmentForm, RuleSetForm
 from .models import Rating, RuleSet, Tier
-from .periods import quarter_label, quarter_of
+from .periods import quarter_display, quarter_of
 
 
 def _rules_jurisdiction(request: AuthedRequest) -> Jurisdiction | None:
@@ -180,7 +180,7 @@ def plaque(request: AuthedRequest, pk: int) -> HttpResponse:
     url = request.build_absolute_uri(reverse("rating_plaque_public", args=[rating.plaque_token])) if rating else ""
     return render(request, "ratings/plaque.html", {
         "venue": venue, "rating": rating, "qr": qr_svg(url) if rating else "",
-        "period": quarter_label(rating.period_start) if rating else "", "stars": range(rating.tier if rating else 0),
+        "period": quarter_display(rating.period_start) if rating else "", "stars": range(rating.tier if rating else 0),
     })
 
 
@@ -196,7 +196,7 @@ def plaque_public(request: AuthedRequest, token: str) -> HttpResponse:
                                     period_start__gt=rating.period_start).exists()
     return render(request, "ratings/plaque_public.html", {
         "name": rating.venue.name, "tier": Tier(rating.tier).label, "stars": range(rating.tier),
-        "period": quarter_label(rating.period_start), "status": status, "rating": rating,
+        "period": quarter_display(rating.period_start), "status": status, "rating": rating,
         "valid_until": valid_until, "unit": _unit(rating.venue),
         "suspended": rating.venue.status != Venue.Status.OPERATING, "pending": pending,
     })

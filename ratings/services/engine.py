@@ -19,7 +19,7 @@ from venues.models import Venue
 
 from .. import facts as ratings_facts
 from ..models import Deduction, MonthlyGrade, Rating, RuleSet, Tier
-from ..periods import month_of, quarter_label
+from ..periods import month_of, quarter_display
 from ..wording import deduction_lines
 from .common import CENT, HUNDRED, ZERO
 from .rulesets import rule_sets_for_venues
@@ -196,7 +196,7 @@ def ratings_close_period(*, start: date, end: date) -> int:
                 venue__in=[r.venue_id for r in ratings]).values_list("venue_id", "user_id"):
             managers.setdefault(vid, []).append(uid)
         specs = []
-        label = quarter_label(start)
+        label = quarter_display(start)
         for r in ratings:
             title = _("Rating %(period)s: %(tier)s, score %(score)s") % {
                 "period": label, "tier": Tier(r.tier).label, "score": r.score}
