@@ -114,7 +114,8 @@ def venue_new(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Venue registered."))
+            messages.success(request, _("%(venue)s is registered. Print its sign-in poster from this page and "
+                                        "register its employees next.") % {"venue": venue.name})
             return redirect("venues:detail", pk=venue.pk)
     return render(request, "venues/form.html", {"form": form, "venue": None})
 
@@ -134,7 +135,7 @@ def venue_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Venue saved."))
+            messages.success(request, _("The changes to %(venue)s are saved.") % {"venue": venue.name})
             return redirect("venues:detail", pk=venue.pk)
     return render(request, "venues/form.html", {"form": form, "venue": venue})
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.authed import AuthedRequest
@@ -79,7 +80,9 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc) or _("Not allowed."))
         else:
-            messages.success(request, _("Inspection planned."))
+            messages.success(request, _("Inspection of %(venue)s planned for %(day)s; it shows on the plan and "
+                                        "the assignee's work list. The venue does not see it.") % {
+                "venue": d["venue"].name, "day": date_format(d["planned_for"])})
             return redirect("inspections:plan")
     return render(request, "inspections/plan_form.html", {"form": form})
 
@@ -134,7 +137,12 @@ def record(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc) or _("Not allowed."))
         else:
-            messages.success(request, _("Inspection recorded."))
+            n = saved.findings.count()
+            messages.success(request, ngettext(
+                "Inspection of %(venue)s recorded with %(n)d finding: order its rectification from the list below.",
+                "Inspection of %(venue)s recorded with %(n)d findings: order their rectification from the list below.",
+                n) % {"venue": venue.name, "n": n} if n else
+                _("Inspection of %(venue)s recorded with no findings.") % {"venue": venue.name})
             return redirect("inspections:detail", pk=saved.pk)
     return render(request, "inspections/record.html", {
         "form": form, "venue": venue, "inspection": inspection, "checklist": checklist,
@@ -183,7 +191,9 @@ def order_issue(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("Rectification ordered."))
+            messages.success(request, _("Rectification ordered: %(venue)s must submit evidence by %(day)s; its "
+                                        "managers have been notified.") % {
+                "venue": order.venue.name, "day": date_format(order.deadline)})
             return redirect("inspections:order", pk=order.pk)
     if finding.inspection_id:
         return redirect("inspections:detail", pk=finding.inspection_id)

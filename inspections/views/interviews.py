@@ -60,7 +60,8 @@ def interview_new(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Interview recorded."))
+            messages.success(request, _("The interview with %(venue)s is recorded; print the record for signing "
+                                        "from its page.") % {"venue": venue.name})
             return redirect("inspections:interview", pk=interview.pk)
     return render(request, "inspections/interview_form.html", {"form": form, "venue": venue, "task": task})
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,9 @@ def venue_signins(request: AuthedRequest, venue_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Day marked as closed."))
+                messages.success(request, _("%(venue)s is marked closed on %(day)s: that day is not counted as "
+                                            "missing sign-ins and raises no alert.") % {
+                    "venue": venue.name, "day": date_format(form.cleaned_data["day"])})
                 return redirect("staff:venue_signins", venue_pk=venue.pk)
     series = venue_days_series(venue, days=28)
     return render(request, "staff/venue_signins.html", {
@@ -61,5 +64,6 @@ def venue_reopen(request: AuthedRequest, venue_pk: int) -> HttpResponse:
         raise PermissionDenied
     if form.is_valid():
         venue_day_reopen(venue=venue, day=form.cleaned_data["day"], by=request.user, request=request)
-        messages.success(request, _("Day reopened."))
+        messages.success(request, _("%(venue)s is open again on %(day)s: its sign-ins count as usual.") % {
+            "venue": venue.name, "day": date_format(form.cleaned_data["day"])})
     return redirect("staff:venue_signins", venue_pk=venue.pk)
