@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from daodao.dates import PAST_EVENT
 
@@ -31,6 +32,9 @@ class VenueForm(forms.ModelForm):
                 Q(pk__in=managers.values("pk")) | Q(pk__in=self.instance.managers.values("pk"))
             )
         cast(forms.ModelChoiceField, self.fields["managers"]).queryset = managers
+        # A city has hundreds of manager accounts: static/js/app.js puts a search box above
+        # the list (ticked ones always stay visible).
+        self.fields["managers"].widget.attrs["data-filter"] = _("Type a name or username to find a manager")
         self.fields["licence_no"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
         self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel"})
         self.fields["opened_on"].validators.append(PAST_EVENT)
