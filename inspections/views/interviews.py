@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,9 +29,13 @@ from .common import _errors
 @login_required
 def tasks(request: AuthedRequest) -> HttpResponse:
     require(request.user, "works_police_side")
+    open_tasks = selectors.tasks_for_user(request.user).filter(
+        area_scope(request.user, area_from_request(request), "venue__"), status=InterviewTask.Status.OPEN)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "inspections/tasks.html", {
-        "tasks": selectors.tasks_for_user(request.user).filter(
-            area_scope(request.user, area_from_request(request), "venue__"), status=InterviewTask.Status.OPEN),
+        "tasks": Paginator(open_tasks.order_by("due_on", "id"), 50).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
         "interviews": selectors.interviews_for_user(request.user)[:30],
         "today": timezone.localdate(),
     })
