@@ -46,8 +46,13 @@ def plan(request: AuthedRequest) -> HttpResponse:
         planned = planned.filter(planned_for__lte=timezone.localdate())
     done = Paginator(qs.filter(status=Inspection.Status.DONE).order_by("-carried_out_at"), 20).get_page(
         request.GET.get("page"))
+    # Two lists, each with its own page number; each list's links keep the other's page and the filters.
+    keep_planned, keep_done = request.GET.copy(), request.GET.copy()
+    keep_planned.pop("ppage", None)
+    keep_done.pop("page", None)
     return render(request, "inspections/plan.html", {
-        "planned": planned, "page": done, "today": timezone.localdate(), "query": "",
+        "planned": Paginator(planned, 50).get_page(request.GET.get("ppage")), "page": done,
+        "today": timezone.localdate(), "query": keep_done.urlencode(), "planned_query": keep_planned.urlencode(),
     })
 
 

@@ -151,7 +151,7 @@ def test_self_inspection_page(client_for, users, venues, checklists):
     assert client_for(users["officer_a"]).get(url).status_code == 403
 
 
-@pytest.mark.parametrize(("name", "expected"), [("inspections:board", 5), ("inspections:plan", 9),
+@pytest.mark.parametrize(("name", "expected"), [("inspections:board", 5), ("inspections:plan", 10),
                                               ("inspections:calendar", 7)])
 def test_list_pages_have_constant_query_counts(client_for, users, venues, same_queries, name, expected):
     def add(n):
@@ -206,3 +206,11 @@ def test_interview_record_prints_for_police_only(client_for, users, venues):
     assert "约谈记录" in html and "data-print" in html and "张经理" in html and "officer_a" not in html
     for who in ("officer_b", "manager_a", "assoc_a", "partner_a"):
         assert client_for(users[who]).get(url).status_code == 404, who
+
+
+def test_planned_list_pages_keep_the_other_list_and_the_filters(client_for, users, venues):
+    for day in range(55):
+        services.inspection_plan(venue=venues["a2"], by=users["officer_a"], type="routine",
+                                 planned_for=f"2030-01-{day % 28 + 1:02d}" if day < 28 else f"2030-02-{day - 27:02d}")
+    body = client_for(users["officer_a"]).get(reverse("inspections:plan"), {"page": "2", "mine": ""}).content.decode()
+    assert "ppage=2" in body and "page=2&amp;ppage=2" in body.replace("mine=&amp;", "")
