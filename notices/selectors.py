@@ -14,11 +14,21 @@ def unread_for(user: Any, venue: Any = None, limit: int = 8) -> list[Notice]:
 
 def panel_context(request: AuthedRequest) -> dict[str, Any] | None:
     notices = unread_for(request.user)
-    return {"notices": notices} if notices else None
+    return {"notices": notices, "total": len(notices), "more": False} if notices else None
+
+
+# The manager's phone: the to-do comes first and the page stays short, so the venue page
+# shows the newest few unread notices and links to the rest.
+VENUE_PANEL_NOTICES = 3
 
 
 def venue_panel_context(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:
     if not request.user.is_manager:
         return None
-    notices = unread_for(request.user, venue)
-    return {"notices": notices} if notices else None
+    notices = unread_for(request.user, venue, limit=VENUE_PANEL_NOTICES + 1)
+    if not notices:
+        return None
+    more = len(notices) > VENUE_PANEL_NOTICES
+    total = (Notice.objects.filter(user=request.user, venue=venue, read_at__isnull=True).count() if more
+             else len(notices))
+    return {"notices": notices[:VENUE_PANEL_NOTICES], "total": total, "more": more}

@@ -82,3 +82,12 @@ def test_list_page_and_read_redirect_stay_on_this_site(client_for, users):
     assert c.get(reverse("notices:read", args=[mine.pk])).status_code == 405
     assert client_for(users["officer_b"]).post(reverse("notices:read_all")).status_code == 302
     assert Notice.objects.get(pk=mine.pk).read_at is not None  # marked by its owner above, not by officer_b
+
+
+def test_the_managers_venue_page_shows_the_newest_three_and_links_to_all(client_for, users, venues):
+    manager = users["manager_a"]
+    notices_send(specs=[NoticeSpec(user_id=manager.pk, dedupe_key=f"k{i}", kind="test", title=f"通知{i}",
+                                   venue_id=venues["a"].pk) for i in range(5)], email=False)
+    body = client_for(manager).get(reverse("venues:detail", args=[venues["a"].pk])).content.decode()
+    assert sum(f"通知{i}" in body for i in range(5)) == 3
+    assert "查看全部 5 条未读通知" in body and reverse("notices:list") in body
