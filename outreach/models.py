@@ -12,13 +12,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import may
 from daodao.uploads import RandomName
 from venues.scoping import venue_scope
 
 
 class OutreachVisitQuerySet(models.QuerySet["OutreachVisit"]):
     def visible_to(self, user: Any) -> "OutreachVisitQuerySet":
-        """Visits that include at least one venue the user may see (no duplicate rows)."""
+        """Visits that include at least one venue the user may see (no duplicate rows); none
+        for a user who may not read outreach visits at all."""
+        if not may(user, "sees_outreach"):
+            return self.none()
         through = OutreachVisit.venues.through.objects.filter(venue_scope(user, "venue__"))
         return self.filter(pk__in=through.values("outreachvisit_id"))
 

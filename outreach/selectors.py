@@ -2,7 +2,7 @@
 
 from typing import Any, cast
 
-from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.authed import AuthedRequest
@@ -44,7 +44,8 @@ def coverage_for_user(user: Any) -> QuerySet[Venue]:
 
 def visited_this_month_count(user: Any) -> int:
     month_start = timezone.localdate().replace(day=1)
-    return Venue.objects.visible_to(user).operating().filter(outreach_visits__day__gte=month_start).distinct().count()
+    visited = OutreachVisit.venues.through.objects.filter(venue=OuterRef("pk"), outreachvisit__day__gte=month_start)
+    return Venue.objects.visible_to(user).operating().filter(Exists(visited)).count()
 
 
 def venue_panel_context(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
