@@ -18,7 +18,7 @@ class VisitForm(forms.Form):
     volunteers = forms.IntegerField(label=_("Number of volunteers"), min_value=1, max_value=MAX_VOLUNTEERS,
                                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     volunteer_names = forms.CharField(label=_("Volunteers' names (optional)"), max_length=300, required=False)
-    summary = forms.CharField(label=_("What was done"), max_length=2000,
+    summary = forms.CharField(label=_("What the volunteers did"), max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

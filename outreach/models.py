@@ -34,7 +34,7 @@ class OutreachVisit(models.Model):
     venues = models.ManyToManyField("venues.Venue", verbose_name=_("venues visited"), related_name="outreach_visits")
     volunteers = models.PositiveIntegerField(_("volunteers"))
     volunteer_names = models.CharField(_("volunteers' names"), max_length=300, blank=True)
-    summary = models.TextField(_("what was done"))
+    summary = models.TextField(_("what the volunteers did"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

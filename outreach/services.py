@@ -36,7 +36,7 @@ def _validate(*, day: date, venues: Sequence[Venue], volunteers: int, summary: s
     if not 0 < volunteers <= MAX_VOLUNTEERS:
         errors.append(_("Enter the number of volunteers (1 to %(max)d).") % {"max": MAX_VOLUNTEERS})
     if not summary:
-        errors.append(_("Describe what was done."))
+        errors.append(_("Describe what the volunteers did."))
     if len(photos) > MAX_PHOTOS:
         errors.append(_("Attach at most %(n)d photos.") % {"n": MAX_PHOTOS})
     for upload in photos:

@@ -47,7 +47,7 @@ def test_only_association_staff_record(users, venues, role):
     ({"day": "long ago"}, "year"),
     ({"venues": []}, "at least one venue"),
     ({"volunteers": 0}, "number of volunteers"),
-    ({"summary": "   "}, "what was done"),
+    ({"summary": "   "}, "what the volunteers did"),
     ({"photos": [SimpleUploadedFile("x.png", b"not an image", content_type="image/png")]}, "photo"),
     ({"photos": [png_upload() for _ in range(7)]}, "at most 6"),
 ])
