@@ -1,8 +1,8 @@
 """Reads of the outreach app: visits a user may see, and the venues not visited this month."""
 
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.authed import AuthedRequest
@@ -14,7 +14,7 @@ PANEL_SIZE = 5
 
 
 def _visits() -> OutreachVisitQuerySet:
-    return cast(OutreachVisitQuerySet, OutreachVisit.objects.all())  # the stubs lose the manager's methods
+    return OutreachVisit.objects.all()
 
 
 def visits_for_user(user: Any) -> QuerySet[OutreachVisit]:
@@ -31,8 +31,7 @@ def coverage_for_user(user: Any) -> QuerySet[Venue]:
     """Operating venues in scope not visited this month, with the day of their last visit
     (None when never), the longest-unvisited first."""
     month_start = timezone.localdate().replace(day=1)
-    last = (OutreachVisit.venues.through.objects.filter(venue=OuterRef("pk")).values("venue")
-            .annotate(last=Max("outreachvisit__day")).values("last"))
+    last = OutreachVisit.objects.filter(venues=OuterRef("pk")).order_by("-day").values("day")[:1]
     qs: QuerySet[Venue] = (
         Venue.objects.visible_to(user).operating().select_related("station")
         .annotate(last_visit=Subquery(last))
