@@ -75,7 +75,7 @@ def test_others_read_but_do_not_record(client_for, users, venues, role):
     page = c.get("/outreach/")
     assert page.status_code == 200 and "发放宣传册" in page.content.decode()
     assert b'name="summary"' not in page.content
-    assert c.post("/outreach/", post_data([venues["a"]])).status_code == 404 or OutreachVisit.objects.count() == 1
+    assert c.post("/outreach/", post_data([venues["a"]])).status_code == 403
     assert OutreachVisit.objects.count() == 1
 
 
