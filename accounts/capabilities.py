@@ -15,10 +15,13 @@ receive objects the caller already scoped and check the capability, not the scop
   Record, plan and cancel inspections.
 - ``sees_orders``: everyone but association staff (managers see their venue's orders).
 - ``sees_staff_ids``: everyone but partner inspectors: masked ID numbers, staff exports.
-- ``sees_coverage``: officers, association staff, the system administrator. Pledge and
-  training coverage.
+- ``sees_coverage``: officers, association staff, the system administrator. Pledge,
+  training and outreach coverage.
 - ``can_manage_venues``: officers, association staff, the system administrator. Create
   venues, change registry data.
+- ``records_outreach``: association staff. Record the volunteers' outreach visits.
+- ``sees_outreach``: officers, association staff, managers (their venue's visits), the
+  system administrator. Read outreach visits.
 - ``uses_admin_site``: staff accounts of the association and the system administrator.
 - ``may_change_identity``: officers and the system administrator. A person's name and phone
   although other venues employ them.
@@ -108,13 +111,25 @@ class Capabilities:
 
     @property
     def sees_coverage(self) -> bool:
-        """Pledge and training coverage across venues."""
+        """Pledge, training and outreach coverage across venues."""
         return self.is_active and (self.is_police or self.is_association or self.is_system_admin)
 
     @property
     def can_manage_venues(self) -> bool:
         """Create venues and change their registry data (not managers or partners)."""
         return self.is_active and (self.is_system_admin or self.is_police or self.is_association)
+
+    @property
+    def records_outreach(self) -> bool:
+        """Record the association's volunteer outreach visits to venues of their area."""
+        return self.is_active and self.is_association
+
+    @property
+    def sees_outreach(self) -> bool:
+        """Read outreach visits: officers, association staff and the system administrator of
+        their area; managers those of their own venue (scoping says which)."""
+        return self.is_active and (self.is_police or self.is_association or self.is_manager
+                                   or self.is_system_admin)
 
     @property
     def uses_admin_site(self) -> bool:

@@ -54,6 +54,7 @@ PROJECT_APPS = [
     "inspections",
     "notices",
     "pledges",
+    "outreach",
     "training",
     "ratings",
     "dashboard",

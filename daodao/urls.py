@@ -54,6 +54,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("notices/", include("notices.urls")),
     path("pledges/", include("pledges.urls")),
+    path("outreach/", include("outreach.urls")),
     path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
     path("ratings/", include("ratings.urls")),

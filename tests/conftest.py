@@ -159,6 +159,7 @@ def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
     )
     from notices.models import Notice
     from notices.services import NoticeSpec, notices_send
+    from outreach.services import outreach_visit_record
     from pledges.services import pledge_sign
     from staff.services import employee_register, signin_record
     from tests.pledges.conftest import SIGNATURE
@@ -188,11 +189,13 @@ def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
         Question(category=c, qtype=t, text=q, options=[{"key": "ABCD"[i], "text": o} for i, o in enumerate(opts)],
                  answer=sorted(a), explanation=e) for c, t, q, opts, a, e in BANK])
     attempt = attempt_start(paper=ensure_papers()["manager"], user=manager)
+    outreach = outreach_visit_record(by=users["assoc_a"], day=timezone.localdate(), venues=[va], volunteers=3,
+                                     volunteer_names="王芳", summary="发放禁毒宣传册", photos=[png_upload()])
     return {
         "venue": va, "employment": employment, "alert": alert, "inspection": inspection, "finding": finding,
         "order": order, "interview": interview, "notice": Notice.objects.get(user=manager, dedupe_key="bad-input"),
         "pledge": pledge,
-        "attempt": attempt, "planned": planned, "signin": signin,
+        "attempt": attempt, "planned": planned, "signin": signin, "outreach": outreach,
     }
 
 

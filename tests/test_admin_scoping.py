@@ -37,6 +37,14 @@ def _inspection(venue: Any, by: Any) -> Any:
         departments=["narcotics"], findings=[services.FindingInput("吸管", "medium")])
 
 
+def _outreach_visit(venue: Any, by: Any, area: Any, day: Any) -> Any:
+    from outreach.models import OutreachVisit
+
+    visit = OutreachVisit.objects.create(day=day, jurisdiction=area, volunteers=3, summary="宣传", recorded_by=by)
+    visit.venues.add(venue)
+    return visit
+
+
 def _objects(users: dict[str, Any], venues: dict[str, Any], tree: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """{model label: (object in district A, object in district B or None for shared records)}."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -98,6 +106,8 @@ def _objects(users: dict[str, Any], venues: dict[str, Any], tree: dict[str, Any]
         for v in (va, vb))
     ratings_refresh(start=start, end=end, venue_ids=[va.pk, vb.pk])
     out["ratings.Rating"] = tuple(Rating.objects.get(venue=v, period_start=start) for v in (va, vb))
+    out["outreach.OutreachVisit"] = tuple(_outreach_visit(v, admin_user, tree[d], today)
+                                          for v, d in ((va, "district_a"), (vb, "district_b")))
     out["authtoken.TokenProxy"] = (TokenProxy.objects.get(pk=Token.objects.create(user=admin_user).pk), None)
     out["axes.AccessAttempt"] = (AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="t",
                                                               failures_since_start=1), None)

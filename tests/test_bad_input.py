@@ -33,7 +33,7 @@ from tests.conftest import png_upload
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "alerts", "daodao", "inspections", "notices", "pledges", "ratings", "staff",
+PROJECT_APPS = ("accounts", "alerts", "daodao", "inspections", "notices", "outreach", "pledges", "ratings", "staff",
                 "training", "venues")
 
 BAD_VALUES = [

@@ -9,7 +9,10 @@ from accounts import demo as accounts_demo
 
 # Each app that has demo data contributes a ``demo`` module with ``seed(ctx)``; they run
 # in this order, each adding what it made to ``ctx`` for the next.
-SEEDERS = ["venues.demo", "staff.demo", "training.demo", "inspections.demo", "pledges.demo", "ratings.demo"]
+SEEDERS = [
+    "venues.demo", "staff.demo", "training.demo", "inspections.demo", "pledges.demo", "outreach.demo",
+    "ratings.demo",
+]
 
 
 class Command(BaseCommand):
