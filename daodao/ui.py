@@ -65,7 +65,9 @@ NAV: list[NavEntry] = []
 DASHBOARD_PANELS: list[Panel] = []
 VENUE_PANELS: list[Panel] = []
 WORK: list[tuple[int, Callable[..., list[WorkLine]]]] = []
-VENUE_TODO: list[Panel] = []
+# The manager's "today's to-do" (今日待办) at the top of the venue page: apps add their items
+# with venue_todo() (staff: missing sign-ins; training: exams; pledges; inspections: orders).
+VENUE_TO_DO_PANELS: list[Panel] = []
 
 
 def nav(label: Any, url_name: str, allowed: Callable[[Any], bool], order: int = 50) -> None:
@@ -95,8 +97,8 @@ def work_lines(request: Any, area: Any) -> list[WorkLine]:
 
 
 def venue_todo(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
-    VENUE_TODO.append(Panel(template, context, order))
-    VENUE_TODO.sort(key=lambda p: p.order)
+    VENUE_TO_DO_PANELS.append(Panel(template, context, order))
+    VENUE_TO_DO_PANELS.sort(key=lambda p: p.order)
 
 
 def render_panels(panels: list[Panel], *args: Any) -> list[dict[str, Any]]:

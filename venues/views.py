@@ -97,7 +97,7 @@ def venue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "venue": venue, "managers": venue.managers.all(), "can_edit": request.user.can_manage_venues,
         "panels": ui.render_panels(ui.VENUE_PANELS, request, venue),
         # The manager's morning: what to do today comes first, the records below.
-        "todo": ui.render_panels(ui.VENUE_TODO, request, venue) if request.user.is_manager else None,
+        "todo": ui.render_panels(ui.VENUE_TO_DO_PANELS, request, venue) if request.user.is_manager else None,
     })
 
 
