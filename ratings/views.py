@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.authed import AuthedRequest
@@ -114,7 +115,10 @@ def due(request: AuthedRequest) -> HttpResponse:
         ids = [i for i in map(parse_id, request.POST.getlist("venue")) if i is not None]
         planned = services.due_inspections_plan(standings=list(qs.filter(venue_id__in=ids)),
                                                 assignee=officer or user, by=user)
-        messages.success(request, _("%(n)s inspections planned.") % {"n": len(planned)})
+        messages.success(request, ngettext(
+            "%(n)d inspection planned: it shows on the inspection plan and on the assigned officer's work list.",
+            "%(n)d inspections planned: they show on the inspection plan and on the assigned officer's work list.",
+            len(planned)) % {"n": len(planned)})
         return redirect(request.get_full_path())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
