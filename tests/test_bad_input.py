@@ -33,8 +33,8 @@ from tests.conftest import png_upload
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "alerts", "daodao", "inspections", "notices", "outreach", "pledges", "ratings", "staff",
-                "training", "venues")
+PROJECT_APPS = ("accounts", "alerts", "appeals", "daodao", "inspections", "notices", "outreach", "pledges", "ratings",
+                "staff", "training", "venues")
 
 BAD_VALUES = [
     "²",  # str.isdigit() says yes, int() says no
