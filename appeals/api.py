@@ -94,8 +94,8 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
         ser = DecisionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        appeal = services.appeal_decide(appeal=appeal, by=cast(User, request.user), outcome=d["outcome"], reasons=d["reasons"],
-                                        points=d.get("points"), request=request)
+        appeal = services.appeal_decide(appeal=appeal, by=cast(User, request.user), outcome=d["outcome"],
+                                        reasons=d["reasons"], points=d.get("points"), request=request)
         return Response(AppealSerializer(appeal).data)
 
 
@@ -130,7 +130,8 @@ class ReplyViewSet(viewsets.GenericViewSet):
         if rating is None:
             raise NotFound
         text = request.data.get("text", "")
-        reply = services.rating_reply_publish(by=cast(User, request.user), rating=rating, text=str(text)[:2000], request=request)
+        reply = services.rating_reply_publish(by=cast(User, request.user), rating=rating, text=str(text)[:2000],
+                                              request=request)
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
@@ -175,7 +176,7 @@ class RevisitViewSet(viewsets.ReadOnlyModelViewSet):
         revisit = self.get_object()
         ser = ScheduleSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.revisit_schedule(by=cast(User, request.user), revisit=revisit, planned_for=ser.validated_data["planned_for"],
-                                  request=request)
+        services.revisit_schedule(by=cast(User, request.user), revisit=revisit,
+                                  planned_for=ser.validated_data["planned_for"], request=request)
         revisit.refresh_from_db()
         return Response(RevisitSerializer(revisit).data)

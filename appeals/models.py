@@ -26,7 +26,7 @@ from venues.scoping import venue_scope
 class Outcome(models.TextChoices):
     UPHELD = "upheld", _("Upheld")
     PARTLY = "partly", _("Partly upheld")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Not upheld")
 
 
 class AppealQuerySet(models.QuerySet["Appeal"]):

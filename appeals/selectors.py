@@ -105,7 +105,9 @@ def contested_recorders(rating: Rating, deduction: Deduction | None) -> set[int]
         for issued, recorded in orders.values_list("issued_by", "finding__inspection__recorded_by"):
             people.update((issued, recorded))
     if ids.get("manual_adjustment"):
-        people.update(ManualAdjustment.objects.filter(pk__in=ids["manual_adjustment"])
+        # An earlier appeal's decision is a line too, but not a contested fact: its officer
+        # may decide again.
+        people.update(ManualAdjustment.objects.filter(pk__in=ids["manual_adjustment"], appeal__isnull=True)
                       .values_list("created_by", flat=True))
     return {p for p in people if p is not None}
 

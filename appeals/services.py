@@ -140,7 +140,7 @@ def _points_restored(appeal: Appeal, outcome: str, points: Decimal | None) -> De
         raise ValidationError(_("At most %(n)s points can be given back on this appeal.") % {
             "n": appeal.contested_points})
     if outcome == Outcome.PARTLY and points == appeal.contested_points and appeal.deduction_id is not None:
-        raise ValidationError(_("Giving back the whole deduction upholds the appeal; choose \u201cUpheld\u201d."))
+        raise ValidationError(_("Giving back the whole deduction upholds the appeal; choose upheld."))
     return points.quantize(CENT)
 
 
