@@ -100,6 +100,7 @@ def _pk_for(name: str, world: dict[str, Any]) -> int:
         "inspections:order_issue": "finding", "inspections:finding_address": "finding",
         "inspections:order": "order", "inspections:order_act": "order", "inspections:interview": "interview",
         "notices:read": "notice", "pledges:detail": "pledge", "api-exam-answers": "attempt",
+        "appeals:revisit_new": "venue",
     }
     by_prefix = {
         "venues:": "venue", "alerts:": "alert", "pledges:": "venue", "staff:": "employment", "ratings:": "venue",
