@@ -89,7 +89,7 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=DecisionSerializer, responses={200: AppealSerializer})
     @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: Any = None) -> Response:
+    def decide(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         appeal = self.get_object()
         ser = DecisionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -118,12 +118,12 @@ class ReplyViewSet(viewsets.GenericViewSet):
         return RatingReply.objects.filter(venue__in=Venue.objects.visible_to(self.request.user)).order_by(
             "-published_at")
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
     @extend_schema(request=ReplySerializer, responses={201: ReplySerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rating_id = parse_id(str(request.data.get("rating", "")))
         rating = Rating.objects.filter(pk=rating_id or 0, venue__in=Venue.objects.visible_to(request.user)) \
             .select_related("venue").first()
@@ -172,7 +172,7 @@ class RevisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ScheduleSerializer, responses={200: RevisitSerializer})
     @action(detail=True, methods=["post"])
-    def schedule(self, request: Request, pk: Any = None) -> Response:
+    def schedule(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         revisit = self.get_object()
         ser = ScheduleSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
