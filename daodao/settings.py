@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "outcome" (inspections, appeals): name the appeal's.
+    "ENUM_NAME_OVERRIDES": {"AppealOutcomeEnum": "appeals.models.Outcome"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "daodao.schema.add_error_responses",
