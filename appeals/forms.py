@@ -18,7 +18,9 @@ class DeductionChoice(forms.ModelChoiceField):
 
 class AppealForm(forms.Form):
     deduction = DeductionChoice(label=_("What do you contest?"), queryset=Deduction.objects.none(), required=False,
-                                empty_label=_("The whole rating"))
+                                empty_label=_("The whole rating"), blank=True,
+                                # Radios, not a select: a deduction is a sentence, too long for a phone's select.
+                                widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("Why the rating is wrong"), max_length=MAX_REASONS,
                               widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -24,7 +24,7 @@ def test_appeal_from_the_managers_phone_to_the_public_page(live_server, page_fac
     assert "可在 2026-10-15 前申诉" in panel.inner_text()
     panel.locator("a.button", has_text="申诉").first.click()
     phone.wait_for_load_state("networkidle")
-    phone.select_option("select[name=deduction]", str(finding_line.pk))
+    phone.check(f"input[name=deduction][value='{finding_line.pk}']")
     phone.fill("textarea[name=reasons]", "吸管是顾客遗留的饮料吸管。")
     phone.set_input_files("input[name=attachments]", str(photo))
     shot(phone, "appeal_1_filing")
