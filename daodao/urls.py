@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
+from appeals import api as appeals_api
 from dashboard import views as dashboard_views
 from inspections import api as inspections_api
 from pledges import views as pledges_views
@@ -29,6 +30,9 @@ router.register("inspections", inspections_api.InspectionViewSet, basename="insp
 router.register("rectifications", inspections_api.RectificationViewSet, basename="rectification")
 router.register("ratings", ratings_api.RatingViewSet, basename="rating")
 router.register("supervision/due", ratings_api.DueViewSet, basename="supervision-due")
+router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
+router.register("rating-replies", appeals_api.ReplyViewSet, basename="rating-reply")
+router.register("revisits", appeals_api.RevisitViewSet, basename="revisit")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -58,6 +62,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
     path("ratings/", include("ratings.urls")),
+    path("appeals/", include("appeals.urls")),
     # The rating plaque's QR code: public, shows only name, star level and validity.
     path("r/<str:token>/", ratings_views.plaque_public, name="rating_plaque_public"),
     # The venue poster's QR code: public, reached by employees without an account.

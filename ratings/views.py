@@ -22,6 +22,7 @@ from audit.services import audit_record
 from daodao.excel import Sheet, export_title, xlsx_sheets_response
 from daodao.params import parse_id, parse_int
 from daodao.qrcode import qr_svg
+from daodao.ui import PLAQUE_PANELS, render_panels
 from venues.models import Venue
 from venues.selectors import area_from_request, stations_for_user, venue_get_for_user
 
@@ -203,6 +204,8 @@ def plaque_public(request: AuthedRequest, token: str) -> HttpResponse:
         "period": quarter_display(rating.period_start), "status": status, "rating": rating,
         "valid_until": valid_until, "unit": _unit(rating.venue),
         "suspended": rating.venue.status != Venue.Status.OPERATING, "pending": pending,
+        # The venue's right to reply and its appeal's outcome (appeals app), beside the rating.
+        "panels": render_panels(PLAQUE_PANELS, rating),
     })
 
 

@@ -33,8 +33,8 @@ from tests.conftest import png_upload
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "alerts", "daodao", "inspections", "notices", "outreach", "pledges", "ratings", "staff",
-                "training", "venues")
+PROJECT_APPS = ("accounts", "alerts", "appeals", "daodao", "inspections", "notices", "outreach", "pledges", "ratings",
+                "staff", "training", "venues")
 
 BAD_VALUES = [
     "²",  # str.isdigit() says yes, int() says no
@@ -100,6 +100,7 @@ def _pk_for(name: str, world: dict[str, Any]) -> int:
         "inspections:order_issue": "finding", "inspections:finding_address": "finding",
         "inspections:order": "order", "inspections:order_act": "order", "inspections:interview": "interview",
         "notices:read": "notice", "pledges:detail": "pledge", "api-exam-answers": "attempt",
+        "appeals:revisit_new": "venue",
     }
     by_prefix = {
         "venues:": "venue", "alerts:": "alert", "pledges:": "venue", "staff:": "employment", "ratings:": "venue",
