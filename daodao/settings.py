@@ -52,6 +52,7 @@ PROJECT_APPS = [
     "alerts",
     "staff",
     "inspections",
+    "hairtests",
     "notices",
     "pledges",
     "outreach",

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
 from dashboard import views as dashboard_views
+from hairtests import api as hairtests_api
 from inspections import api as inspections_api
 from pledges import views as pledges_views
 from ratings import api as ratings_api
@@ -29,6 +30,8 @@ router.register("inspections", inspections_api.InspectionViewSet, basename="insp
 router.register("rectifications", inspections_api.RectificationViewSet, basename="rectification")
 router.register("ratings", ratings_api.RatingViewSet, basename="rating")
 router.register("supervision/due", ratings_api.DueViewSet, basename="supervision-due")
+router.register("hairtests/rounds", hairtests_api.HairTestRoundViewSet, basename="hairtest-round")
+router.register("hairtests/samples", hairtests_api.HairTestSampleViewSet, basename="hairtest-sample")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -55,6 +58,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("pledges/", include("pledges.urls")),
     path("outreach/", include("outreach.urls")),
+    path("hairtests/", include("hairtests.urls")),
     path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
     path("ratings/", include("ratings.urls")),

@@ -25,6 +25,17 @@ def stations_for_user(user: Any) -> Any:
     return Jurisdiction.objects.visible_to(user).stations().select_related("parent")
 
 
+def streets_for_user(user: Any) -> Any:
+    """Towns/streets of the districts the user covers (a station officer: of their district)."""
+    if user.is_system_admin:
+        return Jurisdiction.objects.streets().select_related("parent")
+    if user.jurisdiction_id is None:
+        return Jurisdiction.objects.none()
+    node = user.jurisdiction
+    district = node.parent if node.level == Jurisdiction.Level.STATION else node
+    return Jurisdiction.objects.subtree(district).streets().select_related("parent")
+
+
 def manager_accounts_for_user(user: Any) -> Any:
     """Manager accounts an officer may attach to a venue: in their area, or already on one of their venues."""
     managers = User.objects.filter(role=User.Role.MANAGER, is_active=True)
@@ -87,10 +98,10 @@ def area_from_request(request: Any) -> Jurisdiction | None:
     if pk is None:
         return None
     return get_object_or_404(Jurisdiction.objects.visible_to(request.user)
-                             .filter(level__gte=Jurisdiction.Level.DISTRICT), pk=pk)
+                             .police_areas(), pk=pk)
 
 
 def areas_for_user(user: Any) -> list[Jurisdiction]:
     """The districts and stations a user may narrow to, in tree order (for the area picker)."""
-    return list(Jurisdiction.objects.visible_to(user).filter(level__gte=Jurisdiction.Level.DISTRICT)
+    return list(Jurisdiction.objects.visible_to(user).police_areas()
                 .order_by("path"))
