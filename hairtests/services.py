@@ -6,13 +6,15 @@ raises the police alert ``hair_test_positive`` (one active per venue, updated in
 ``alerts_raise``: recording the same round again never adds a second).
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
@@ -240,7 +242,7 @@ def hairtest_not_tested(*, subject: HairTestSubject, by: User, reason: str,
 
 @transaction.atomic
 def hairtest_result_record(
-    *, subject: HairTestSubject, by: User, outcome: str, lab: str, report_no: str, report: UploadedFile,
+    *, subject: HairTestSubject, by: User, outcome: str, lab: str, report_no: str, report: File[Any] | None,
     request: HttpRequest | None = None,
 ) -> HairTestResult:
     """Enter the lab's result for a sample, with the scanned report.
