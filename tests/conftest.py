@@ -208,7 +208,7 @@ def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
     }
 
 
-def hair_round_done(users: dict[str, User], venue: Venue, *, outcome: str, code: str = "YC-0001") -> Any:
+def hair_round_done(users: dict[str, User], venue: Venue, *, outcome: str, code: str = "1001") -> Any:
     """A hair self-test round of ``venue`` walked to the end through the services: the manager
     applies for all current employees, officer A schedules it for today, social worker A1
     samples everyone and records ``outcome`` for each (the round completes)."""
@@ -221,7 +221,7 @@ def hair_round_done(users: dict[str, User], venue: Venue, *, outcome: str, code:
         services.hairtest_sample(subject=subject, by=users["social_a1"], sample_code=f"{code}-{i}",
                                  sampled_on=timezone.localdate(), consent=True)
         services.hairtest_result_record(subject=subject, by=users["social_a1"], outcome=outcome, lab="绍兴检测中心",
-                                        report_no=f"R{code}-{i}", report=png_upload("report.png"))
+                                        report_no=f"{code}-{i}-9", report=png_upload("report.png"))
     rnd.refresh_from_db()
     return rnd
 
