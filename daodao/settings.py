@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "outcome" (inspections, hair-test results).
+    "ENUM_NAME_OVERRIDES": {"HairTestOutcomeEnum": "hairtests.models.HairTestResult.Outcome"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "daodao.schema.add_error_responses",

@@ -11,17 +11,25 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authed import acting_user
 from accounts.capabilities import may
+from daodao.params import parse_id
 from staff.models import Employment
 from venues.models import Venue
 
 from . import selectors, services
 from .models import HairTestResult, HairTestRound, HairTestSubject
+
+
+def _pk(value: Any) -> int:
+    """An id from the path (the router accepts any text there): ASCII digits, else 404."""
+    pk = parse_id(value)
+    if pk is None:
+        raise Http404
+    return pk
 
 
 class SubjectSerializer(serializers.ModelSerializer):
@@ -116,7 +124,7 @@ class HairTestRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def _round(self, pk: Any) -> HairTestRound:
         return get_object_or_404(HairTestRound.objects.visible_to(self.request.user).select_related(
-            "venue__station", "venue__street"), pk=pk)
+            "venue__station", "venue__street"), pk=_pk(pk))
 
     def _answer(self, rnd: HairTestRound, code: int = status.HTTP_200_OK) -> Response:
         return Response(RoundSerializer(self.get_queryset().get(pk=rnd.pk)).data, status=code)
@@ -168,14 +176,13 @@ class HairTestSampleViewSet(viewsets.GenericViewSet):
     """The social workers' steps on one person of a round (``samples/{id}/…``)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = SubjectSerializer
 
     def get_queryset(self) -> Any:
         return HairTestSubject.objects.filter(round__in=HairTestRound.objects.visible_to(self.request.user))
 
     def _subject(self, pk: Any) -> HairTestSubject:
-        return selectors.subject_get_for_user(self.request.user, pk)
+        return selectors.subject_get_for_user(self.request.user, _pk(pk))
 
     @extend_schema(request=SampleSerializer, responses={200: SubjectSerializer})
     @action(detail=True, methods=["post"])

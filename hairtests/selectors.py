@@ -65,7 +65,8 @@ def venue_panel_context(request: AuthedRequest, venue: Venue) -> dict[str, Any] 
     if not user.sees_hair_tests:
         return None
     rounds = list(rounds_for_user(user).filter(venue=venue)[:PANEL_SIZE])
-    may_apply = user.manages(venue) and not any(r.is_open for r in rounds)
+    # The venue is already scoped, and a manager's scope is their own venues: no query to ask.
+    may_apply = user.is_manager and not any(r.is_open for r in rounds)
     if not rounds and not may_apply:
         return None
     return {"venue": venue, "rounds": rounds, "may_apply": may_apply}

@@ -14,7 +14,7 @@ from .models import RetiredSigninToken, Venue
 
 def venue_get_for_user(user: Any, pk: int) -> Venue:
     """The one way to fetch a single venue: 404 when it is out of the user's scope."""
-    return get_object_or_404(Venue.objects.visible_to(user).select_related("station__parent"), pk=pk)
+    return get_object_or_404(Venue.objects.visible_to(user).select_related("station__parent", "street"), pk=pk)
 
 
 def venue_list_for_user(user: Any) -> Any:
