@@ -22,7 +22,6 @@ from . import services
 from .models import HairTestResult, HairTestRound, HairTestSubject
 
 
-
 def _scan() -> ContentFile[bytes]:
     """A small white PNG standing in for the scanned lab report (uploads are decoded, so a real image)."""
     buf = io.BytesIO()
