@@ -22,6 +22,10 @@ receive objects the caller already scoped and check the capability, not the scop
 - ``records_outreach``: association staff. Record the volunteers' outreach visits.
 - ``sees_outreach``: officers, association staff, managers (their venue's visits), the
   system administrator. Read outreach visits.
+- ``sees_appeals``: officers, managers (their venue's), the system administrator. Rating
+  appeals and re-visit requests are the venue's and the district police's, nobody else's.
+- ``decides_appeals``: narcotics officers (of the venue's area, and not the one who
+  recorded the contested facts: ``appeals.services``).
 - ``uses_admin_site``: staff accounts of the association and the system administrator.
 - ``may_change_identity``: officers and the system administrator. A person's name and phone
   although other venues employ them.
@@ -162,6 +166,19 @@ class Capabilities:
     def sees_hair_results(self) -> bool:
         """An individual's hair-test result: sensitive personal information, police only."""
         return self.works_police_side
+
+    @property
+    def sees_appeals(self) -> bool:
+        """Read rating appeals and re-visit requests: the police of the venue's area, the
+        venue's managers (scoping says which venues), the system administrator. Not the
+        association or partner departments: an appeal is between the venue and the police."""
+        return self.is_active and (self.is_police or self.is_manager or self.is_system_admin)
+
+    @property
+    def decides_appeals(self) -> bool:
+        """Decide a rating appeal: narcotics officers (the service also refuses the officer
+        who recorded the contested facts)."""
+        return self.is_active and self.is_narcotics_officer
 
     @property
     def uses_admin_site(self) -> bool:

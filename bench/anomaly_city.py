@@ -89,7 +89,7 @@ def replay_db(city: City) -> dict[date, dict[int, set[str]]]:
 
     from accounts.services import jurisdiction_create
     from alerts.models import Alert
-    from bench.run import copy_rows
+    from bench.city import copy_rows
     from daodao.identifiers import id_check_char, uscc_check_char
     from staff.detector import detect_signin_anomalies
     from venues.models import Venue
@@ -262,7 +262,7 @@ def main() -> None:
     out = ROOT / args.out
     out.write_text(json.dumps({"pooled": pooled, "cities": results}, indent=1, default=str, ensure_ascii=False))
     median = statistics.median(r["seconds"] for r in results.values())
-    print(f"written to {out.relative_to(ROOT)}; median seconds per city {median}")
+    print(f"written to {out}; median seconds per city {median}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@
    staff) whose ground truth is kept, plus raw sign-in rows for the last ``--raw-days``.
 2. Sign-in throughput: gunicorn (bench.settings) on this machine, an asyncio load generator
    with ``--clients`` concurrent connections POSTing /api/v1/signins/ for distinct employees
-   (each a new sign-in, 201). Rate, p50 and p99 latency; median over ``--runs`` runs.
+   (each a new sign-in, 201). Rate, p50 and p99 latency, and CPU per request by part
+   (web server, PostgreSQL, Redis, the load generator, anything else); median over
+   ``--runs`` runs.
 3. Ceiling: pgbench inserting the same rows into the same table with the same concurrency;
    our HTTP rate as a ratio of it.
 4. Detector: run time of detect_signin_anomalies over the whole city (median of runs), and
@@ -118,6 +120,38 @@ async def _load(targets: list[bytes], clients: int, duration: float) -> dict:
     }
 
 
+def _cpu_ticks() -> dict[tuple[str, str], int]:
+    """CPU ticks (user + system) of every process, by (pid, part): the web server, PostgreSQL,
+    Redis or anything else on the machine (other engineers' test suites among them)."""
+    out = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        part = ("gunicorn" if "gunicorn" in cmd else "postgres" if "postgres" in cmd
+                else "redis" if "redis-server" in cmd else "other")
+        out[(pid, part)] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def _cpu_split(before: dict, after: dict, own_seconds: float, requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per request by part; the load generator (this process) apart."""
+    hz = os.sysconf("SC_CLK_TCK")
+    parts: dict[str, float] = {}
+    for key, t in after.items():
+        if key[0] == str(os.getpid()):
+            continue
+        parts[key[1]] = parts.get(key[1], 0) + (t - before.get(key, 0)) / hz
+    parts["load generator"] = own_seconds
+    return {k: round(1000 * v / max(requests, 1), 2) for k, v in parts.items()}
+
+
 def http_bench(args, url: str) -> dict:
     from django.db import connection
     from django.utils import timezone
@@ -150,13 +184,17 @@ def http_bench(args, url: str) -> dict:
             rng = random.Random(r)
             rng.shuffle(rows)
             bodies = [json.dumps({"token": t, "id_number": i, "phone": p}).encode() for t, i, p in rows]
+            before, own = _cpu_ticks(), time.process_time()
             res = asyncio.run(_load(bodies, args.clients, 3 if r == 0 else args.duration))
+            res["cpu_ms_per_request"] = _cpu_split(before, _cpu_ticks(), time.process_time() - own, res["requests"])
             if r:
                 runs.append(res)
                 print(f"  http run {r}: {res}")
         return {"runs": runs, "created_per_s": statistics.median(x["created_per_s"] for x in runs),
                 "p50_ms": statistics.median(x["p50_ms"] for x in runs),
-                "p99_ms": statistics.median(x["p99_ms"] for x in runs)}
+                "p99_ms": statistics.median(x["p99_ms"] for x in runs),
+                "cpu_ms_per_request": {k: statistics.median(x["cpu_ms_per_request"].get(k, 0) for x in runs)
+                                       for k in runs[0]["cpu_ms_per_request"]}}
     finally:
         gunicorn.terminate()
         gunicorn.wait(10)

@@ -58,6 +58,7 @@ PROJECT_APPS = [
     "outreach",
     "training",
     "ratings",
+    "appeals",
     "dashboard",
     "reports",
 ]
@@ -184,6 +185,10 @@ DAODAO_SIGNIN_FAST_PATH = env_bool("DAODAO_SIGNIN_FAST_PATH", True)
 DAODAO_PARTITION_MONTHS_AHEAD = int(os.environ.get("DAODAO_PARTITION_MONTHS_AHEAD", "3"))
 DAODAO_SIGNIN_RETENTION_MONTHS = int(os.environ.get("DAODAO_SIGNIN_RETENTION_MONTHS", "36"))
 DAODAO_AUDIT_RETENTION_MONTHS = int(os.environ.get("DAODAO_AUDIT_RETENTION_MONTHS", "36"))
+# Appeals (appeals/): a venue may appeal a frozen quarterly rating until this many days after
+# the quarter's last day; a narcotics officer decides within DECISION days of the filing.
+DAODAO_APPEAL_WINDOW_DAYS = int(os.environ.get("DAODAO_APPEAL_WINDOW_DAYS", "15"))
+DAODAO_APPEAL_DECISION_DAYS = int(os.environ.get("DAODAO_APPEAL_DECISION_DAYS", "20"))
 
 # --- Auth and security baseline -----------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -320,8 +325,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets share the field name "outcome" (inspections, hair-test results).
-    "ENUM_NAME_OVERRIDES": {"HairTestOutcomeEnum": "hairtests.models.HairTestResult.Outcome"},
+    # Choice sets sharing the field name "outcome" (inspections, appeals, hair-test results): name
+    # the appeal's and the hair-test result's.
+    "ENUM_NAME_OVERRIDES": {"AppealOutcomeEnum": "appeals.models.Outcome",
+                            "HairTestOutcomeEnum": "hairtests.models.HairTestResult.Outcome"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "daodao.schema.add_error_responses",

@@ -12,6 +12,9 @@ Apps register from their ``AppConfig.ready()``:
   and nothing worth saying).
 - ``venue_panel(template, context, order)``: a section of the venue detail page;
   ``context(request, venue)`` returns the context or None. The venue is already scoped.
+- ``plaque_panel(template, context, order)``: a section of the public plaque page
+  ``/r/<token>/``; ``context(rating)`` returns the context or None. Public: only what the
+  venue chose to publish and outcomes, never police information.
 - ``work(lines, order)``: lines of the police home's "today's work" list;
   ``lines(request, area)`` returns a list of ``WorkLine`` (empty when there is nothing to do
   or the user may not act). ``area`` is the district or station the officer narrowed to, or None.
@@ -64,6 +67,7 @@ class WorkLine:
 NAV: list[NavEntry] = []
 DASHBOARD_PANELS: list[Panel] = []
 VENUE_PANELS: list[Panel] = []
+PLAQUE_PANELS: list[Panel] = []
 WORK: list[tuple[int, Callable[..., list[WorkLine]]]] = []
 # The manager's "today's to-do" (今日待办) at the top of the venue page: apps add their items
 # with venue_todo() (staff: missing sign-ins; training: exams; pledges; inspections: orders).
@@ -84,6 +88,11 @@ def dashboard_panel(template: str, context: Callable[..., dict[str, Any] | None]
 def venue_panel(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
     VENUE_PANELS.append(Panel(template, context, order))
     VENUE_PANELS.sort(key=lambda p: p.order)
+
+
+def plaque_panel(template: str, context: Callable[..., dict[str, Any] | None], order: int = 50) -> None:
+    PLAQUE_PANELS.append(Panel(template, context, order))
+    PLAQUE_PANELS.sort(key=lambda p: p.order)
 
 
 def work(lines: Callable[..., list[WorkLine]], order: int = 50) -> None:

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
+from appeals import api as appeals_api
 from dashboard import views as dashboard_views
 from hairtests import api as hairtests_api
 from inspections import api as inspections_api
@@ -32,6 +33,9 @@ router.register("ratings", ratings_api.RatingViewSet, basename="rating")
 router.register("supervision/due", ratings_api.DueViewSet, basename="supervision-due")
 router.register("hairtests/rounds", hairtests_api.HairTestRoundViewSet, basename="hairtest-round")
 router.register("hairtests/samples", hairtests_api.HairTestSampleViewSet, basename="hairtest-sample")
+router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
+router.register("rating-replies", appeals_api.ReplyViewSet, basename="rating-reply")
+router.register("revisits", appeals_api.RevisitViewSet, basename="revisit")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -62,6 +66,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
     path("ratings/", include("ratings.urls")),
+    path("appeals/", include("appeals.urls")),
     # The rating plaque's QR code: public, shows only name, star level and validity.
     path("r/<str:token>/", ratings_views.plaque_public, name="rating_plaque_public"),
     # The venue poster's QR code: public, reached by employees without an account.

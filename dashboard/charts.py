@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 14, 22, 34, 18
+MAX_XTICKS = 7
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ def bar_chart(labels: list[str], series: list[Series], *, width: int = 560, heig
                 bars.append({"x": round(x0 + k * w, 1), "w": round(w, 1), "y": round(base - h, 1), "h": round(h, 1),
                              "css": s.css, "n": s.values[i], "label": s.label, "group": labels[i]})
     f["bars"] = [b for b in bars if b["n"]]
-    f["xticks"] = [{"x": round(PAD_LEFT + i * slot + slot / 2, 1), "label": lab} for i, lab in enumerate(labels)]
+    # At most seven labels, so they stay apart when the chart shrinks to a phone's width.
+    every = max(1, -(-len(labels) // MAX_XTICKS))
+    f["xticks"] = [{"x": round(PAD_LEFT + i * slot + slot / 2, 1), "label": lab} for i, lab in enumerate(labels)
+                   if (len(labels) - 1 - i) % every == 0]
     f["series"] = series
     return f

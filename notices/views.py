@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,8 +26,8 @@ def mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def notice_list(request: AuthedRequest) -> HttpResponse:
     """The user's own notices, newest first; nobody reads anyone else's."""
-    notices = Notice.objects.filter(user=request.user).order_by("-created_at", "-id")[:100]
-    return render(request, "notices/list.html", {"notices": notices})
+    notices = Paginator(Notice.objects.filter(user=request.user).order_by("-created_at", "-id"), 30)
+    return render(request, "notices/list.html", {"notices": notices.get_page(request.GET.get("page"))})
 
 
 @login_required

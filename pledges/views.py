@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -85,7 +86,9 @@ def venue(request: AuthedRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("The venue pledge is signed."))
+                messages.success(request, _("The venue pledge of %(venue)s is signed and valid until %(day)s. "
+                                            "Employees sign their own pledges from the poster's QR code.")
+                                 % {"venue": v.name, "day": date_format(pledge.valid_until)})
                 return redirect("pledges:detail", pk=pledge.pk)
     return render(request, "pledges/venue.html", {
         "venue": v, "status": venue_status(v), "template": template, "form": form,

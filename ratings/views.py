@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.authed import AuthedRequest
@@ -21,6 +22,7 @@ from audit.services import audit_record
 from daodao.excel import Sheet, export_title, xlsx_sheets_response
 from daodao.params import parse_id, parse_int
 from daodao.qrcode import qr_svg
+from daodao.ui import PLAQUE_PANELS, render_panels
 from venues.models import Venue
 from venues.selectors import area_from_request, stations_for_user, venue_get_for_user
 
@@ -114,7 +116,10 @@ def due(request: AuthedRequest) -> HttpResponse:
         ids = [i for i in map(parse_id, request.POST.getlist("venue")) if i is not None]
         planned = services.due_inspections_plan(standings=list(qs.filter(venue_id__in=ids)),
                                                 assignee=officer or user, by=user)
-        messages.success(request, _("%(n)s inspections planned.") % {"n": len(planned)})
+        messages.success(request, ngettext(
+            "%(n)d inspection planned: it shows on the inspection plan and on the assigned officer's work list.",
+            "%(n)d inspections planned: they show on the inspection plan and on the assigned officer's work list.",
+            len(planned)) % {"n": len(planned)})
         return redirect(request.get_full_path())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -199,6 +204,8 @@ def plaque_public(request: AuthedRequest, token: str) -> HttpResponse:
         "period": quarter_display(rating.period_start), "status": status, "rating": rating,
         "valid_until": valid_until, "unit": _unit(rating.venue),
         "suspended": rating.venue.status != Venue.Status.OPERATING, "pending": pending,
+        # The venue's right to reply and its appeal's outcome (appeals app), beside the rating.
+        "panels": render_panels(PLAQUE_PANELS, rating),
     })
 
 

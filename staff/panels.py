@@ -35,8 +35,12 @@ def todo_absent(request: AuthedRequest, venue: Venue) -> dict[str, Any] | None:
         return None
 
     today = timezone.localdate()
-    staff = list(Employment.objects.current().filter(venue=venue).select_related("person")
-                 .exclude(pk__in=SignIn.objects.filter(venue=venue, day=today).values("employment_id"))
-                 .order_by("person__name")[:50])
+    absent = Employment.objects.current().filter(venue=venue).exclude(
+        pk__in=SignIn.objects.filter(venue=venue, day=today).values("employment_id"))
+    staff = list(absent.select_related("person").order_by("person__name")[:ABSENT_LISTED])
     total = Employment.objects.current().filter(venue=venue).count()
-    return {"venue": venue, "absent": staff, "total": total}
+    absent_total = len(staff) if len(staff) < ABSENT_LISTED else absent.count()
+    return {"venue": venue, "absent": staff, "absent_total": absent_total, "total": total}
+
+
+ABSENT_LISTED = 50  # by name on the to-do; the count is exact beyond

@@ -51,6 +51,24 @@ def _hair_round(venue: Any, by: Any, day: Any) -> Any:
     return HairTestRound.objects.create(venue=venue, preferred_from=day, preferred_until=day, applied_by=by)
 
 
+def _appeal_records(rating: Any, manager: Any) -> dict[str, Any]:
+    """An appeal, a reply and a re-visit request on ``rating`` (made directly: the services'
+    window and eligibility rules are tested in tests/appeals)."""
+    from appeals.models import Appeal, RatingReply, RevisitRequest
+
+    now = timezone.now()
+    return {
+        "appeals.Appeal": Appeal.objects.create(
+            rating=rating, venue=rating.venue, contested="整个评级", contested_points=Decimal(2), reasons="不服",
+            filed_by=manager, filed_at=now, decide_by=timezone.localdate(), score_before=rating.score,
+            tier_before=rating.tier),
+        "appeals.RatingReply": RatingReply.objects.create(rating=rating, venue=rating.venue, text="已整改",
+                                                          published_by=manager, published_at=now),
+        "appeals.RevisitRequest": RevisitRequest.objects.create(venue=rating.venue, rectified="已整改",
+                                                                requested_by=manager, requested_at=now),
+    }
+
+
 def _objects(users: dict[str, Any], venues: dict[str, Any], tree: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """{model label: (object in district A, object in district B or None for shared records)}."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -112,6 +130,9 @@ def _objects(users: dict[str, Any], venues: dict[str, Any], tree: dict[str, Any]
         for v in (va, vb))
     ratings_refresh(start=start, end=end, venue_ids=[va.pk, vb.pk])
     out["ratings.Rating"] = tuple(Rating.objects.get(venue=v, period_start=start) for v in (va, vb))
+    records = [_appeal_records(r, users["manager_a"]) for r in out["ratings.Rating"]]
+    for label in records[0]:
+        out[label] = (records[0][label], records[1][label])
     out["outreach.OutreachVisit"] = tuple(_outreach_visit(v, admin_user, tree[d], today)
                                           for v, d in ((va, "district_a"), (vb, "district_b")))
     out["hairtests.HairTestRound"] = tuple(_hair_round(v, admin_user, today) for v in (va, vb))

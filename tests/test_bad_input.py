@@ -33,8 +33,8 @@ from tests.conftest import png_upload
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "alerts", "daodao", "hairtests", "inspections", "notices", "outreach", "pledges",
-                "ratings", "staff", "training", "venues")
+PROJECT_APPS = ("accounts", "alerts", "appeals", "daodao", "hairtests", "inspections", "notices", "outreach",
+                "pledges", "ratings", "staff", "training", "venues")
 
 BAD_VALUES = [
     "²",  # str.isdigit() says yes, int() says no
@@ -102,6 +102,7 @@ def _pk_for(name: str, world: dict[str, Any]) -> int:
         "notices:read": "notice", "pledges:detail": "pledge", "api-exam-answers": "attempt",
         "hairtests:sample": "hair_subject", "hairtests:not_tested": "hair_subject", "hairtests:result": "hair_subject",
         "hairtests:report": "hair_result",
+        "appeals:revisit_new": "venue",
     }
     by_prefix = {
         "venues:": "venue", "alerts:": "alert", "pledges:": "venue", "staff:": "employment", "ratings:": "venue",

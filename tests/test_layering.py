@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"inspections", "pledges", "outreach", "hairtests"},
     {"training"},                  # exams gate activation (a hook in staff)
     {"ratings"},                   # reads everything below as facts
+    {"appeals"},                   # appeals, replies and re-visits on ratings
     {"reports", "dashboard"},      # compose the rest
 ]
 LAYER_OF = {app: i for i, layer in enumerate(LAYERS) for app in layer}

@@ -3,10 +3,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.authed import AuthedRequest
@@ -99,9 +101,10 @@ def manager_exam(request: AuthedRequest) -> HttpResponse:
 @login_required
 def reports(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_coverage")
-    venues: list[Any] = list(pass_rates_by_venue(request.user))  # annotated rows
-    for v in venues:
-        v.rate = round(100 * v.passes / v.n_attempts) if v.n_attempts else 0
+    venues = Paginator(pass_rates_by_venue(request.user), 50).get_page(request.GET.get("page"))
+    row: Any
+    for row in venues:  # annotated rows
+        row.rate = round(100 * row.passes / row.n_attempts) if row.n_attempts else 0
     return render(request, "training/reports.html", {
         "venues": venues, "districts": pass_rates_by_district(request.user),
         "hardest": hardest_questions(request.user), "pending": list(pending_training(request.user)[:200]),
@@ -150,5 +153,8 @@ def questions_upload(request: AuthedRequest) -> HttpResponse:
             messages.error(request, exc.messages[0])
         else:
             if result.created:
-                messages.success(request, _("%(n)d questions imported.") % {"n": result.created})
+                messages.success(request, ngettext(
+                    "%(n)d question imported: exams started from now on may draw it.",
+                    "%(n)d questions imported: exams started from now on may draw them.", result.created)
+                    % {"n": result.created})
     return render(request, "training/import.html", {"result": result, "count": Question.objects.count()})

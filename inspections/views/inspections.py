@@ -177,7 +177,8 @@ def disclose(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get_for_user(request.user, pk)
     try:
         services.inspection_disclose(inspection=inspection, by=request.user, request=request)
-        messages.success(request, _("The findings are now visible to the venue."))
+        messages.success(request, _("The findings are now visible to %(venue)s's managers, with the rectification "
+                                    "orders and their deadlines.") % {"venue": inspection.venue.name})
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("inspections:detail", pk=pk)

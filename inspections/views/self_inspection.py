@@ -33,7 +33,8 @@ def self_inspection(request: AuthedRequest, venue_pk: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("Today's self-inspection is submitted. Thank you."))
+            messages.success(request, _("Today's self-inspection is submitted. Any problem you marked stays on "
+                                        "the venue page until you record how it was addressed."))
             return redirect("venues:detail", pk=venue.pk)
     return render(request, "inspections/self_inspection.html", {
         "venue": venue, "checklist": checklist, "existing": existing, "today": today,

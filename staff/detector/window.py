@@ -21,6 +21,18 @@ class Params:
     z_day: float = 1.0
     z_strong: float = 2.2
     z_strong_long: float = 2.2
+    # A day far enough off in relative terms (a small venue's 4 -> 2) is clearly off at a
+    # lower score: the exact tail of a few staff cannot go much further.
+    rel_clear: float = 0.4
+    z_clear_rel: float = 1.8
+    clear_rel_upto: float = 5.0  # ... where the day's expected count is at most this
+    # Where a window tolerates a day back near normal, its clearly-off days must be this far off.
+    min_rel_gap: float = 0.35
+    # Or: the days that are off, the two most extreme left out (a blip), still off together
+    # by this combined score (and by min_rel on average).
+    z_rest: float = 2.8
+    # A rise must be at least this large.
+    min_rel_rise: float = 0.35
     z_run: float = 4.0
     # The window's count must differ from the expected by at least this share.
     min_rel: float = 0.25

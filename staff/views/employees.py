@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -219,6 +220,10 @@ def employee_import(request: AuthedRequest, venue_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(n)d employees imported.") % {"n": len(created)})
+            messages.success(request, ngettext(
+                "%(n)d employee imported. Before starting work they sign the pledge and pass the exam from the "
+                "poster's QR code; the venue page lists who still has to.",
+                "%(n)d employees imported. Before starting work they sign the pledge and pass the exam from the "
+                "poster's QR code; the venue page lists who still has to.", len(created)) % {"n": len(created)})
             return redirect(f"{reverse('staff:list')}?venue={venue.pk}")
     return render(request, "staff/import.html", {"form": form, "venue": venue, "row_errors": row_errors})

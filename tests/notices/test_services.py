@@ -91,3 +91,12 @@ def test_the_managers_venue_page_shows_the_newest_three_and_links_to_all(client_
     body = client_for(manager).get(reverse("venues:detail", args=[venues["a"].pk])).content.decode()
     assert sum(f"通知{i}" in body for i in range(5)) == 3
     assert "查看全部 5 条未读通知" in body and reverse("notices:list") in body
+
+
+def test_list_page_is_paginated(client_for, users):
+    notices_send(specs=[spec(users["officer_a"], f"p{i}", title=f"第{i:02d}条通知") for i in range(35)], email=False)
+    c = client_for(users["officer_a"])
+    first = c.get(reverse("notices:list")).content.decode()
+    second = c.get(reverse("notices:list") + "?page=2").content.decode()
+    assert first.count("条通知</strong>") == 30 and second.count("条通知</strong>") == 5
+    assert "第 1 / 2 页" in first

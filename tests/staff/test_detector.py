@@ -325,3 +325,37 @@ def test_city_window_from_series_and_empty_window():
     assert bool(w.closed[0, w.col(ON - timedelta(days=3))]) and int(w.counts[0, w.col(ON)]) == weekly(ON)
     assert int(w.registered[0, w.col(ON)]) == 30 and int(w.first[0]) == 0
     assert detect(CityWindow.empty(ON - timedelta(days=10), 11), ON) == []
+
+
+# The run rule before small venues' halving and long moderate drops counted as clearly off.
+OLD = Params(rel_clear=9, z_rest=99)
+
+
+def test_small_venue_where_everyone_usually_comes_four_to_two_for_four_days_is_flagged():
+    """Four staff, one of them away about one day in six (share ~0.93): 2 of 4 scores only
+    about 2 sigma -- as far as the exact tail of four people goes -- but halving is clearly
+    off where so few work."""
+    usual = lambda d: 3 if d.toordinal() % 6 == 0 else 4  # noqa: E731
+    assert kinds(build(lambda d: 2 if d in last(4) else usual(d)), registered=4) == [(KIND_SIGNIN, "drop")]
+    assert kinds(build(lambda d: 2 if d in last(4) else usual(d)), registered=4, params=OLD) == []
+    # One person fewer for four days is not halving: still an ordinary stretch.
+    assert kinds(build(lambda d: 3 if d in last(4) else usual(d)), registered=4) == []
+
+
+def test_long_moderate_drop_at_a_coin_toss_venue_is_flagged_without_three_clear_days():
+    """Five days each about 40 % down at a venue whose staff come like coin tosses: no day
+    reaches the clear-day score, but without its two most extreme days the rest is still
+    jointly off, which ordinary bad days and a blip beside them are not."""
+    base = binomial_days(17, 0.56, 0.75, seed=11)
+    s = build(lambda d: {0: 6, 1: 6, 2: 5, 3: 6, 4: 6}.get((ON - d).days, base(d)))
+    assert kinds(s, registered=17) == [(KIND_SIGNIN, "drop")]
+    assert kinds(s, registered=17, params=OLD) == []  # three clear days alone miss it
+    for i in range(60):  # and the same venue's ordinary weeks raise nothing
+        day = ON - timedelta(days=10 + i)
+        assert one(build(base, end=day), flat(17), on=day) == []
+
+
+def test_small_rise_is_not_an_alarm():
+    """A third more sign-ins for three days (people covering a busy week) is not the rise
+    the brief means (people who do not usually come all sign in)."""
+    assert kinds(build(lambda d: round(weekly(d) * 1.3) if d in last(3) else weekly(d))) == []

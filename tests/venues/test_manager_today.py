@@ -24,6 +24,22 @@ def test_manager_sees_todays_todo_first(client_for: Any, users: Any, world: dict
     assert "尚未通过禁毒考试" in main
 
 
+def test_absent_count_is_exact_beyond_the_names_listed(
+    client_for: Any, users: Any, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The to-do names the first few who have not signed in; the count is every one of them."""
+    from staff import panels
+    from staff.services import employee_register
+    from tests.staff.conftest import make_id, make_phone
+
+    monkeypatch.setattr(panels, "ABSENT_LISTED", 2)
+    for i in range(3):
+        employee_register(by=users["admin"], venue=world["venue"], name=f"李{'一二三'[i]}",
+                          id_number=make_id(20 + i), phone=make_phone(20 + i))
+    body = client_for(users["manager_a"]).get(f"/venues/{world['venue'].pk}/").content.decode()
+    assert "今天还有 3 人未签到" in body
+
+
 def test_todo_is_the_managers_only(client_for: Any, users: Any, world: dict[str, Any]) -> None:
     body = client_for(users["officer_a"]).get(f"/venues/{world['venue'].pk}/").content.decode()
     assert "今日待办" not in body
