@@ -32,7 +32,7 @@ def _pk(value: Any) -> int:
     return pk
 
 
-class SubjectSerializer(serializers.ModelSerializer):
+class HairTestSubjectSerializer(serializers.ModelSerializer):
     """Who is to be tested and how far: no result (that is police information)."""
 
     name = serializers.CharField(source="employment.person.name", read_only=True)
@@ -44,10 +44,10 @@ class SubjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class HairTestRoundSerializer(serializers.ModelSerializer):
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    subjects = SubjectSerializer(many=True, read_only=True)
+    subjects = HairTestSubjectSerializer(many=True, read_only=True)
 
     class Meta:
         model = HairTestRound
@@ -57,7 +57,7 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplySerializer(serializers.Serializer):
+class HairTestApplySerializer(serializers.Serializer):
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.none())
     employments = serializers.PrimaryKeyRelatedField(queryset=Employment.objects.none(), many=True, required=False,
                                                      help_text="Empty or absent: all current employees.")
@@ -74,16 +74,16 @@ class ApplySerializer(serializers.Serializer):
                 Employment.objects.visible_to(request.user).current())
 
 
-class ScheduleSerializer(serializers.Serializer):
+class HairTestScheduleSerializer(serializers.Serializer):
     day = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DeclineSerializer(serializers.Serializer):
+class HairTestDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class HairTestResultSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="subject.employment.person.name", read_only=True)
     sample_code = serializers.CharField(source="subject.sample_code", read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
@@ -95,17 +95,17 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SampleSerializer(serializers.Serializer):
+class HairTestSampleSerializer(serializers.Serializer):
     sample_code = serializers.CharField(max_length=40)
     sampled_on = serializers.DateField()
     consent = serializers.BooleanField()
 
 
-class NotTestedSerializer(serializers.Serializer):
+class HairTestNotTestedSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class ResultInputSerializer(serializers.Serializer):
+class HairTestResultInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=HairTestResult.Outcome.choices)
     lab = serializers.CharField(max_length=100)
     report_no = serializers.CharField(max_length=60)
@@ -113,7 +113,7 @@ class ResultInputSerializer(serializers.Serializer):
 
 
 class HairTestRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = RoundSerializer
+    serializer_class = HairTestRoundSerializer
     # Who may see a round is scoping (``visible_to``: nothing for those without the
     # capability, so 404); who may act is the services' check (403 for a reader).
     permission_classes = [permissions.IsAuthenticated]
@@ -127,12 +127,12 @@ class HairTestRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             "venue__station", "venue__street"), pk=_pk(pk))
 
     def _answer(self, rnd: HairTestRound, code: int = status.HTTP_200_OK) -> Response:
-        return Response(RoundSerializer(self.get_queryset().get(pk=rnd.pk)).data, status=code)
+        return Response(HairTestRoundSerializer(self.get_queryset().get(pk=rnd.pk)).data, status=code)
 
-    @extend_schema(request=ApplySerializer, responses={201: RoundSerializer})
+    @extend_schema(request=HairTestApplySerializer, responses={201: HairTestRoundSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A venue manager applies (employments empty or absent: all current employees)."""
-        body = ApplySerializer(data=request.data, context={"request": request})
+        body = HairTestApplySerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         d = body.validated_data
         rnd = services.hairtest_apply(
@@ -141,27 +141,27 @@ class HairTestRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             request=request._request)
         return self._answer(rnd, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScheduleSerializer, responses={200: RoundSerializer})
+    @extend_schema(request=HairTestScheduleSerializer, responses={200: HairTestRoundSerializer})
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         rnd = self._round(pk)
-        body = ScheduleSerializer(data=request.data)
+        body = HairTestScheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.hairtest_schedule(rnd=rnd, by=acting_user(request), day=body.validated_data["day"],
                                    note=body.validated_data["note"], request=request._request)
         return self._answer(rnd)
 
-    @extend_schema(request=DeclineSerializer, responses={200: RoundSerializer})
+    @extend_schema(request=HairTestDeclineSerializer, responses={200: HairTestRoundSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         rnd = self._round(pk)
-        body = DeclineSerializer(data=request.data)
+        body = HairTestDeclineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.hairtest_decline(rnd=rnd, by=acting_user(request), reason=body.validated_data["reason"],
                                   request=request._request)
         return self._answer(rnd)
 
-    @extend_schema(request=None, responses={200: ResultSerializer(many=True)})
+    @extend_schema(request=None, responses={200: HairTestResultSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         """The round's individual results: police only (404 for everyone else), read audited."""
@@ -169,14 +169,14 @@ class HairTestRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise Http404
         rnd = self._round(pk)
         results = services.hairtest_results_view(rnd=rnd, by=acting_user(request), request=request._request)
-        return Response(ResultSerializer(sorted(results.values(), key=lambda r: r.pk), many=True).data)
+        return Response(HairTestResultSerializer(sorted(results.values(), key=lambda r: r.pk), many=True).data)
 
 
 class HairTestSampleViewSet(viewsets.GenericViewSet):
     """The social workers' steps on one person of a round (``samples/{id}/…``)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    serializer_class = SubjectSerializer
+    serializer_class = HairTestSubjectSerializer
 
     def get_queryset(self) -> Any:
         return HairTestSubject.objects.filter(round__in=HairTestRound.objects.visible_to(self.request.user))
@@ -184,38 +184,39 @@ class HairTestSampleViewSet(viewsets.GenericViewSet):
     def _subject(self, pk: Any) -> HairTestSubject:
         return selectors.subject_get_for_user(self.request.user, _pk(pk))
 
-    @extend_schema(request=SampleSerializer, responses={200: SubjectSerializer})
+    @extend_schema(request=HairTestSampleSerializer, responses={200: HairTestSubjectSerializer})
     @action(detail=True, methods=["post"])
     def sample(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         subject = self._subject(pk)
-        body = SampleSerializer(data=request.data)
+        body = HairTestSampleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         services.hairtest_sample(subject=subject, by=acting_user(request), sample_code=d["sample_code"],
                                  sampled_on=d["sampled_on"], consent=d["consent"], request=request._request)
-        return Response(SubjectSerializer(subject).data)
+        return Response(HairTestSubjectSerializer(subject).data)
 
-    @extend_schema(request=NotTestedSerializer, responses={200: SubjectSerializer})
+    @extend_schema(request=HairTestNotTestedSerializer, responses={200: HairTestSubjectSerializer})
     @action(detail=True, methods=["post"], url_path="not-tested")
     def not_tested(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         subject = self._subject(pk)
-        body = NotTestedSerializer(data=request.data)
+        body = HairTestNotTestedSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.hairtest_not_tested(subject=subject, by=acting_user(request), reason=body.validated_data["reason"],
                                      request=request._request)
-        return Response(SubjectSerializer(subject).data)
+        return Response(HairTestSubjectSerializer(subject).data)
 
-    @extend_schema(request={"multipart/form-data": ResultInputSerializer}, responses={200: SubjectSerializer})
+    @extend_schema(request={"multipart/form-data": HairTestResultInputSerializer},
+                   responses={200: HairTestSubjectSerializer})
     @action(detail=True, methods=["post"])
     def result(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         """Enter the lab's result with the scanned report (multipart). Answers the person's
         state, not the result: the social worker's client does not keep results."""
         subject = self._subject(pk)
-        body = ResultInputSerializer(data=request.data)
+        body = HairTestResultInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         services.hairtest_result_record(subject=subject, by=acting_user(request), outcome=d["outcome"],
                                         lab=d["lab"], report_no=d["report_no"], report=d["report"],
                                         request=request._request)
         subject.refresh_from_db()
-        return Response(SubjectSerializer(subject).data)
+        return Response(HairTestSubjectSerializer(subject).data)

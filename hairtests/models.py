@@ -58,9 +58,9 @@ class HairTestRound(models.Model):
     scheduled_on = models.DateField(_("sampling day"), null=True, blank=True)
     schedule_note = models.TextField(_("note from the narcotics office"), blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("scheduled or declined by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("scheduled or declined at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     objects = HairTestRoundQuerySet.as_manager()

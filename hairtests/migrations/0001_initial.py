@@ -30,10 +30,10 @@ class Migration(migrations.Migration):
                 ('scheduled_on', models.DateField(blank=True, null=True, verbose_name='sampling day')),
                 ('schedule_note', models.TextField(blank=True, verbose_name='note from the narcotics office')),
                 ('decline_reason', models.TextField(blank=True, verbose_name='reason for declining')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='scheduled or declined at')),
                 ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
                 ('applied_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applied by')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scheduled or declined by')),
                 ('venue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hair_test_rounds', to='venues.venue', verbose_name='venue')),
             ],
             options={
