@@ -32,6 +32,13 @@ receive objects the caller already scoped and check the capability, not the scop
 - ``can_reveal_id_numbers``: narcotics and public-order officers.
 - ``may_publish_shared_texts``: the city narcotics office and the system administrator.
 - ``may_change_rating_rules(j)``: narcotics officers over ``j``, the system administrator.
+- ``sees_hair_tests``: officers, managers (their venue's rounds), social workers (rounds of
+  their town/street), the system administrator. Hair self-test rounds, who was tested.
+- ``schedules_hair_tests``: narcotics officers (the district narcotics office) and the
+  system administrator. Approve, schedule or decline an application.
+- ``samples_hair_tests``: anti-drug social workers. Take samples and enter lab results.
+- ``sees_hair_results``: officers and the system administrator. An individual's result
+  (every view audited); a venue only learns who was tested and that the round is complete.
 - ``manages(venue)``: the venue's managers.
 - ``may_write_employees(venue)``: officers, the system administrator, the venue's managers.
 """
@@ -88,6 +95,10 @@ class Capabilities:
         return self.role == Role.PARTNER
 
     @property
+    def is_social_worker(self) -> bool:
+        return self.role == Role.SOCIAL_WORKER
+
+    @property
     def is_narcotics_officer(self) -> bool:
         return self.is_police and self.department == Department.NARCOTICS
 
@@ -134,6 +145,27 @@ class Capabilities:
         their area; managers those of their own venue (scoping says which)."""
         return self.is_active and (self.is_police or self.is_association or self.is_manager
                                    or self.is_system_admin)
+
+    @property
+    def sees_hair_tests(self) -> bool:
+        """Hair self-test rounds and who was tested in them (scoping says which rounds)."""
+        return self.is_active and (self.is_police or self.is_manager or self.is_social_worker
+                                   or self.is_system_admin)
+
+    @property
+    def schedules_hair_tests(self) -> bool:
+        """The district narcotics office (区禁毒办) approves, schedules or declines applications."""
+        return self.is_active and (self.is_narcotics_officer or self.is_system_admin)
+
+    @property
+    def samples_hair_tests(self) -> bool:
+        """Take the samples and enter the lab's results: the town/street social workers."""
+        return self.is_active and self.is_social_worker
+
+    @property
+    def sees_hair_results(self) -> bool:
+        """An individual's hair-test result: sensitive personal information, police only."""
+        return self.works_police_side
 
     @property
     def sees_appeals(self) -> bool:

@@ -21,6 +21,14 @@ TREE = {
     }
 }
 
+# Towns/streets (镇街) beside the stations, where the anti-drug social workers belong.
+# 迪荡街道 is where the source article's KTV lay.
+STREETS = {
+    "330602": [("330602101", "迪荡街道"), ("330602102", "府山街道"), ("330602103", "塔山街道")],
+    "330603": [("330603101", "柯桥街道"), ("330603102", "柯岩街道")],
+    "330604": [("330604101", "百官街道")],
+}
+
 # username, role, department, jurisdiction code, family name, given name
 ACCOUNTS = [
     ("admin", User.Role.ADMIN, "", None, "系统", "管理员"),
@@ -31,6 +39,7 @@ ACCOUNTS = [
     ("culture_yc", User.Role.PARTNER, User.Department.CULTURE_TOURISM, "330602", "周", "文"),
     ("assoc_yc", User.Role.ASSOCIATION, "", "330602", "孙", "丽"),
     ("manager_yc", User.Role.MANAGER, "", "330602001", "钱", "伟"),
+    ("social_yc", User.Role.SOCIAL_WORKER, "", "330602101", "冯", "晓燕"),
 ]
 
 
@@ -49,6 +58,8 @@ def seed_jurisdictions() -> dict[str, Jurisdiction]:
                 district = nodes[dcode] = _node(dcode, dname, Jurisdiction.Level.DISTRICT, city)
                 for scode, sname in stations:
                     nodes[scode] = _node(scode, sname, Jurisdiction.Level.STATION, district)
+                for scode, sname in STREETS.get(dcode, []):
+                    nodes[scode] = _node(scode, sname, Jurisdiction.Level.STREET, district)
     return nodes
 
 

@@ -18,6 +18,14 @@ class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
     def stations(self) -> "JurisdictionQuerySet":
         return self.filter(level=Jurisdiction.Level.STATION)
 
+    def streets(self) -> "JurisdictionQuerySet":
+        return self.filter(level=Jurisdiction.Level.STREET)
+
+    def police_areas(self) -> "JurisdictionQuerySet":
+        """Districts and police stations: the nodes a list or the dashboard narrows venues to
+        (venues are scoped by their station; a town/street is the social workers' node)."""
+        return self.filter(level__in=[Jurisdiction.Level.DISTRICT, Jurisdiction.Level.STATION])
+
     def visible_to(self, user: Any) -> "JurisdictionQuerySet":
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -29,7 +37,9 @@ class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
 
 
 class Jurisdiction(models.Model):
-    """A node of the tree province > city > district/county > police station.
+    """A node of the tree province > city > district/county > police station, with the
+    towns/streets (镇街) beside the stations under a district: a venue lies in one station
+    (the police's node) and one town/street (the anti-drug social workers' node).
 
     ``path`` is the materialised path of codes ("330000/330600/330602/"), so "this node
     and everything below" is one indexed prefix match instead of a recursive query.
@@ -40,6 +50,11 @@ class Jurisdiction(models.Model):
         CITY = 2, _("City")
         DISTRICT = 3, _("District / county")
         STATION = 4, _("Police station")
+        # Beside the stations, also under a district (a different numbering, not a deeper level).
+        STREET = 5, _("Town / street")
+
+    # The level a node's parent must have.
+    PARENT_LEVEL: ClassVar[dict[int, int]] = {2: 1, 3: 2, 4: 3, 5: 3}
 
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, unique=True)

@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner-department inspector")
     ASSOCIATION = "association", _("Association staff")
     MANAGER = "manager", _("Venue manager")
+    SOCIAL_WORKER = "social_worker", _("Anti-drug social worker")
     ADMIN = "admin", _("System administrator")
 
 

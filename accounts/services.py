@@ -11,7 +11,7 @@ from .models import Jurisdiction, User
 def jurisdiction_create(*, name: str, code: str, level: int, parent: Jurisdiction | None = None) -> Jurisdiction:
     if parent is None and level != Jurisdiction.Level.PROVINCE:
         raise ValidationError(_("Only a province may have no parent."))
-    if parent is not None and level != parent.level + 1:
+    if parent is not None and Jurisdiction.PARENT_LEVEL.get(level) != parent.level:
         raise ValidationError(_("A jurisdiction must sit exactly one level below its parent."))
     if "/" in code:
         raise ValidationError(_("A jurisdiction code may not contain '/'."))

@@ -27,7 +27,7 @@ def assigned_to(user: Any) -> Q:
 def _areas(request: Any) -> QuerySet[Jurisdiction]:
     if request is None:
         return Jurisdiction.objects.none()
-    return Jurisdiction.objects.visible_to(request.user).filter(level__gte=Jurisdiction.Level.DISTRICT)
+    return Jurisdiction.objects.visible_to(request.user).police_areas()
 
 
 def _stations(request: Any) -> QuerySet[Jurisdiction]:

@@ -52,6 +52,7 @@ PROJECT_APPS = [
     "alerts",
     "staff",
     "inspections",
+    "hairtests",
     "notices",
     "pledges",
     "outreach",
@@ -324,8 +325,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets share the field name "outcome" (inspections, appeals): name the appeal's.
-    "ENUM_NAME_OVERRIDES": {"AppealOutcomeEnum": "appeals.models.Outcome"},
+    # Choice sets sharing the field name "outcome" (inspections, appeals, hair-test results): name
+    # the appeal's and the hair-test result's.
+    "ENUM_NAME_OVERRIDES": {"AppealOutcomeEnum": "appeals.models.Outcome",
+                            "HairTestOutcomeEnum": "hairtests.models.HairTestResult.Outcome"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "daodao.schema.add_error_responses",

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from alerts import api as alerts_api
 from appeals import api as appeals_api
 from dashboard import views as dashboard_views
+from hairtests import api as hairtests_api
 from inspections import api as inspections_api
 from pledges import views as pledges_views
 from ratings import api as ratings_api
@@ -30,6 +31,8 @@ router.register("inspections", inspections_api.InspectionViewSet, basename="insp
 router.register("rectifications", inspections_api.RectificationViewSet, basename="rectification")
 router.register("ratings", ratings_api.RatingViewSet, basename="rating")
 router.register("supervision/due", ratings_api.DueViewSet, basename="supervision-due")
+router.register("hairtests/rounds", hairtests_api.HairTestRoundViewSet, basename="hairtest-round")
+router.register("hairtests/samples", hairtests_api.HairTestSampleViewSet, basename="hairtest-sample")
 router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
 router.register("rating-replies", appeals_api.ReplyViewSet, basename="rating-reply")
 router.register("revisits", appeals_api.RevisitViewSet, basename="revisit")
@@ -59,6 +62,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("pledges/", include("pledges.urls")),
     path("outreach/", include("outreach.urls")),
+    path("hairtests/", include("hairtests.urls")),
     path("training/", include("training.urls")),
     path("staff/", include("staff.urls")),
     path("ratings/", include("ratings.urls")),

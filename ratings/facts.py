@@ -19,11 +19,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Alert
+from hairtests.models import HairTestResult
 from inspections.models import Finding, Inspection, RectificationOrder, SelfInspection
 from pledges.models import Kind, Pledge
 from staff.models import Employment, SignIn
@@ -136,10 +137,26 @@ def _inspections_done(venue_ids: list[int], start: date, end: date) -> Any:
 
 
 def drug_test_positive(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:
+    """Positives of inspections' urine tests, and positive hair self-test results (one fact
+    per round, dated by the day its first positive was recorded; results are never edited,
+    so a closed period recomputes the same). The venue reads the round and the count, never
+    who: an individual's result is police information."""
     rows = _inspections_done(venue_ids, start, end).filter(positives__gt=0).values_list(
         "venue_id", "pk", "carried_out_at", "positives")
-    return [Fact(v, timezone.localdate(at), Decimal(n), "inspections.inspection", str(pk),
-                 str(_("%(n)d positive drug test(s)") % {"n": n})) for v, pk, at, n in rows]
+    facts = [Fact(v, timezone.localdate(at), Decimal(n), "inspections.inspection", str(pk),
+                  str(_("%(n)d positive drug test(s)") % {"n": n})) for v, pk, at, n in rows]
+    lo, hi = _bounds(start, end)
+    hair = (HairTestResult.objects.filter(subject__round__venue_id__in=venue_ids,
+                                          outcome=HairTestResult.Outcome.POSITIVE, recorded_at__gte=lo,
+                                          recorded_at__lt=hi)
+            .values("subject__round__venue_id", "subject__round_id", "subject__round__scheduled_on")
+            .annotate(n=Count("id"), first=Min("recorded_at")).order_by())
+    facts += [Fact(r["subject__round__venue_id"], timezone.localtime(r["first"]).date(), Decimal(r["n"]),
+                   "hairtests.hairtestround", str(r["subject__round_id"]),
+                   str(_("%(n)d positive hair self-test result(s) in the round sampled on %(day)s")
+                       % {"n": r["n"], "day": r["subject__round__scheduled_on"]}))
+              for r in hair]
+    return facts
 
 
 def case_referral(venue_ids: list[int], start: date, end: date) -> Iterable[Fact]:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent
+from hairtests.selectors import counts_by_district
 from inspections.models import Inspection, RectificationOrder
 from pledges.models import Kind as PledgeKind
 from pledges.models import Pledge
@@ -78,6 +79,7 @@ def summary(area: Any, month: date) -> dict[str, Any]:
     staff_pledged = (Pledge.objects.filter(valid, kind=PledgeKind.EMPLOYEE, person__in=staff.values("person"),
                                            venue__station__path__startswith=area.path)
                      .values("person").distinct().count())
+    hair = counts_by_district(venues=Q(station__path__startswith=area.path), since=start, until=end)
     trained = (Attempt.objects.filter(passed=True, day__lte=end, person__in=staff.values("person"))
                .values("person").distinct().count())
     return {
@@ -91,6 +93,10 @@ def summary(area: Any, month: date) -> dict[str, Any]:
         "rectifications": orders,
         "coverage": {"employees": n_staff, "venue_pledge": _pct(venue_pledged, n_venues),
                      "employee_pledge": _pct(staff_pledged, n_staff), "trained": _pct(trained, n_staff)},
+        # Hair self-tests: rounds completed, employees tested (results recorded), positives; and
+        # the same per district (a city report compares its districts).
+        "hair_tests": {key: sum(row[key] for row in hair) for key in ("rounds", "tested", "positives")},
+        "hair_tests_by_district": hair,
     }
 
 

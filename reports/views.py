@@ -55,6 +55,10 @@ def _rows(report: MonthlyReport) -> list[dict[str, Any]]:
         (_("Venues with a valid venue pledge (%)"), lambda d: d["coverage"]["venue_pledge"], False),
         (_("Employees with a valid pledge (%)"), lambda d: d["coverage"]["employee_pledge"], False),
         (_("Employees who passed the exam (%)"), lambda d: d["coverage"]["trained"], False),
+        # Reports built before hair self-tests existed have no such figures ("—").
+        (_("Hair self-test rounds completed"), lambda d: d.get("hair_tests", {}).get("rounds"), None),
+        (_("Employees hair-tested"), lambda d: d.get("hair_tests", {}).get("tested"), None),
+        (_("Positive hair-test results"), lambda d: d.get("hair_tests", {}).get("positives"), True),
     ]
     rows = []
     for label, get, worse_if_up in specs:

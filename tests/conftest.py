@@ -3,7 +3,8 @@
 Two districts (A: 越城, B: 柯桥) under one city; in A two stations. Users: an officer of
 district A (owner of A's venues), a colleague with read-only access (a partner-department
 inspector of A), an outsider (an officer of district B), association staff of A, the
-managers of two venues of A, and a system administrator.
+managers of two venues of A, an anti-drug social worker of street A1 (迪荡街道, where venue
+A lies; venue A2 lies in 府山街道), and a system administrator.
 """
 
 from datetime import datetime
@@ -57,6 +58,10 @@ def tree(db: Any) -> dict[str, Jurisdiction]:
         "station_a1": jurisdiction_create(name="城南派出所", code="330602001", level=4, parent=a),
         "station_a2": jurisdiction_create(name="府山派出所", code="330602002", level=4, parent=a),
         "station_b1": jurisdiction_create(name="柯桥派出所", code="330603001", level=4, parent=b),
+        # Towns/streets beside the stations (social workers' nodes).
+        "street_a1": jurisdiction_create(name="迪荡街道", code="330602101", level=5, parent=a),
+        "street_a2": jurisdiction_create(name="府山街道", code="330602102", level=5, parent=a),
+        "street_b1": jurisdiction_create(name="柯桥街道", code="330603101", level=5, parent=b),
     }
 
 
@@ -79,6 +84,7 @@ def users(tree: dict[str, Jurisdiction]) -> dict[str, User]:
         "assoc_a": make_user("assoc_a", "association", tree["district_a"]),
         "manager_a": make_user("manager_a", "manager", tree["station_a1"]),
         "manager_a2": make_user("manager_a2", "manager", tree["station_a2"]),
+        "social_a1": make_user("social_a1", "social_worker", tree["street_a1"]),
         "admin": make_user("root", "admin"),
     }
 
@@ -104,9 +110,10 @@ LICENCES = ["91330602MA2BXXXX0G", "91330602MA2BYYYY06", "91330603MA2BHHHH21", "9
 @pytest.fixture
 def venues(tree: dict[str, Jurisdiction], users: dict[str, User]) -> dict[str, Venue]:
     lic = LICENCES
-    va = make_venue("越城KTV", tree["station_a1"], lic[0], latitude="30.000000", longitude="120.580000")
-    va2 = make_venue("府山酒吧", tree["station_a2"], lic[1], type=Venue.Type.BAR)
-    vb = make_venue("柯桥足浴", tree["station_b1"], lic[2], type=Venue.Type.BATH)
+    va = make_venue("越城KTV", tree["station_a1"], lic[0], latitude="30.000000", longitude="120.580000",
+                    street=tree["street_a1"])
+    va2 = make_venue("府山酒吧", tree["station_a2"], lic[1], type=Venue.Type.BAR, street=tree["street_a2"])
+    vb = make_venue("柯桥足浴", tree["station_b1"], lic[2], type=Venue.Type.BATH, street=tree["street_b1"])
     va.managers.add(users["manager_a"])
     va2.managers.add(users["manager_a2"])
     return {"a": va, "a2": va2, "b": vb}
@@ -191,12 +198,32 @@ def world(users: dict[str, User], venues: dict[str, Venue]) -> dict[str, Any]:
     attempt = attempt_start(paper=ensure_papers()["manager"], user=manager)
     outreach = outreach_visit_record(by=users["assoc_a"], day=timezone.localdate(), venues=[va], volunteers=3,
                                      volunteer_names="王芳", summary="发放禁毒宣传册", photos=[png_upload()])
+    hair = hair_round_done(users, va, outcome="positive")
     return {
         "venue": va, "employment": employment, "alert": alert, "inspection": inspection, "finding": finding,
         "order": order, "interview": interview, "notice": Notice.objects.get(user=manager, dedupe_key="bad-input"),
         "pledge": pledge,
         "attempt": attempt, "planned": planned, "signin": signin, "outreach": outreach,
+        "hair_round": hair, "hair_subject": hair.subjects.get(), "hair_result": hair.subjects.get().result,
     }
+
+
+def hair_round_done(users: dict[str, User], venue: Venue, *, outcome: str, code: str = "1001") -> Any:
+    """A hair self-test round of ``venue`` walked to the end through the services: the manager
+    applies for all current employees, officer A schedules it for today, social worker A1
+    samples everyone and records ``outcome`` for each (the round completes)."""
+    from hairtests import services
+
+    rnd = services.hairtest_apply(by=users["manager_a"], venue=venue, employments=None,
+                                  preferred_from=timezone.localdate(), preferred_until=timezone.localdate())
+    services.hairtest_schedule(rnd=rnd, by=users["officer_a"], day=timezone.localdate())
+    for i, subject in enumerate(rnd.subjects.all()):
+        services.hairtest_sample(subject=subject, by=users["social_a1"], sample_code=f"{code}-{i}",
+                                 sampled_on=timezone.localdate(), consent=True)
+        services.hairtest_result_record(subject=subject, by=users["social_a1"], outcome=outcome, lab="绍兴检测中心",
+                                        report_no=f"{code}-{i}-9", report=png_upload("report.png"))
+    rnd.refresh_from_db()
+    return rnd
 
 
 @pytest.fixture

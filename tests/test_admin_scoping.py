@@ -45,6 +45,12 @@ def _outreach_visit(venue: Any, by: Any, area: Any, day: Any) -> Any:
     return visit
 
 
+def _hair_round(venue: Any, by: Any, day: Any) -> Any:
+    from hairtests.models import HairTestRound
+
+    return HairTestRound.objects.create(venue=venue, preferred_from=day, preferred_until=day, applied_by=by)
+
+
 def _appeal_records(rating: Any, manager: Any) -> dict[str, Any]:
     """An appeal, a reply and a re-visit request on ``rating`` (made directly: the services'
     window and eligibility rules are tested in tests/appeals)."""
@@ -129,6 +135,7 @@ def _objects(users: dict[str, Any], venues: dict[str, Any], tree: dict[str, Any]
         out[label] = (records[0][label], records[1][label])
     out["outreach.OutreachVisit"] = tuple(_outreach_visit(v, admin_user, tree[d], today)
                                           for v, d in ((va, "district_a"), (vb, "district_b")))
+    out["hairtests.HairTestRound"] = tuple(_hair_round(v, admin_user, today) for v in (va, vb))
     out["authtoken.TokenProxy"] = (TokenProxy.objects.get(pk=Token.objects.create(user=admin_user).pk), None)
     out["axes.AccessAttempt"] = (AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="t",
                                                               failures_since_start=1), None)
@@ -157,7 +164,8 @@ def test_every_registered_model_admin_is_scoped():
         assert isinstance(model_admin, ScopedAdmin), label
 
 
-ROLES = ["officer_a", "officer_a1", "officer_b", "partner_a", "assoc_a", "manager_a", "manager_a2", "admin"]
+ROLES = ["officer_a", "officer_a1", "officer_b", "partner_a", "assoc_a", "manager_a", "manager_a2", "social_a1",
+         "admin"]
 
 
 @pytest.mark.parametrize("staff", [False, True], ids=["as-created", "with-staff-flag"])

@@ -33,8 +33,8 @@ from tests.conftest import png_upload
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "alerts", "appeals", "daodao", "inspections", "notices", "outreach", "pledges", "ratings",
-                "staff", "training", "venues")
+PROJECT_APPS = ("accounts", "alerts", "appeals", "daodao", "hairtests", "inspections", "notices", "outreach",
+                "pledges", "ratings", "staff", "training", "venues")
 
 BAD_VALUES = [
     "²",  # str.isdigit() says yes, int() says no
@@ -100,12 +100,15 @@ def _pk_for(name: str, world: dict[str, Any]) -> int:
         "inspections:order_issue": "finding", "inspections:finding_address": "finding",
         "inspections:order": "order", "inspections:order_act": "order", "inspections:interview": "interview",
         "notices:read": "notice", "pledges:detail": "pledge", "api-exam-answers": "attempt",
+        "hairtests:sample": "hair_subject", "hairtests:not_tested": "hair_subject", "hairtests:result": "hair_subject",
+        "hairtests:report": "hair_result",
         "appeals:revisit_new": "venue",
     }
     by_prefix = {
         "venues:": "venue", "alerts:": "alert", "pledges:": "venue", "staff:": "employment", "ratings:": "venue",
         "venue-": "venue", "alert-": "alert", "inspection-": "inspection", "rectification-": "order",
-        "admin:venues_venue": "venue",
+        "admin:venues_venue": "venue", "hairtests:": "hair_round", "hairtest-round-": "hair_round",
+        "hairtest-sample-": "hair_subject", "admin:hairtests_": "hair_round",
     }
     key = by_name.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
     return world[key].pk if key else 1
@@ -143,7 +146,7 @@ def _url(name: str, kwargs: dict[str, Any]) -> str | None:
 
 
 ROLES = ["anonymous", "officer_a", "officer_a1", "officer_b", "partner_a", "assoc_a", "manager_a", "manager_a2",
-         "admin"]
+         "social_a1", "admin"]
 # Django admin answers everyone but staff with a redirect to its login page; its deeper
 # pages are walked by the roles that may enter.
 ADMIN_ROLES = {"anonymous", "assoc_a", "admin"}

@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"notices", "venues"},         # in-app notices; the venue registry and scoping
     {"alerts"},                    # the police inbox
     {"staff"},                     # employees, sign-in, the detector
-    {"inspections", "pledges", "outreach"},
+    {"inspections", "pledges", "outreach", "hairtests"},
     {"training"},                  # exams gate activation (a hook in staff)
     {"ratings"},                   # reads everything below as facts
     {"appeals"},                   # appeals, replies and re-visits on ratings

@@ -9,7 +9,7 @@ from accounts.capabilities import may
 from daodao.admin import ScopedAdmin
 
 from .models import Venue
-from .selectors import manager_accounts_for_user, stations_for_user, venue_list_for_user
+from .selectors import manager_accounts_for_user, stations_for_user, streets_for_user, venue_list_for_user
 from .services import EDITABLE_FIELDS, venue_create, venue_update
 
 
@@ -51,6 +51,8 @@ class VenueAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "station":
             kwargs["queryset"] = stations_for_user(request.user)
+        if db_field.name == "street":
+            kwargs["queryset"] = streets_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -8,13 +8,18 @@ from accounts.models import User
 
 from .filters import VenueFilter
 from .models import Venue
-from .selectors import manager_accounts_for_user, stations_for_user, venue_list_for_user
+from .selectors import manager_accounts_for_user, stations_for_user, streets_for_user, venue_list_for_user
 from .services import venue_create, venue_update
 
 
 class ScopedStationField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return stations_for_user(self.context["request"].user)
+
+
+class ScopedStreetField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return streets_for_user(self.context["request"].user)
 
 
 class ScopedManagersField(serializers.PrimaryKeyRelatedField):
@@ -25,6 +30,7 @@ class ScopedManagersField(serializers.PrimaryKeyRelatedField):
 class VenueSerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     station_name = serializers.CharField(source="station.name", read_only=True)
+    street = ScopedStreetField(required=False, allow_null=True)
     managers = ScopedManagersField(many=True, required=False)
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -33,7 +39,7 @@ class VenueSerializer(serializers.ModelSerializer):
         model = Venue
         fields = [
             "id", "name", "type", "type_display", "licence_no", "address", "station", "station_name",
-            "managers", "contact_phone", "status", "status_display", "expected_headcount", "opened_on",
+            "street", "managers", "contact_phone", "status", "status_display", "expected_headcount", "opened_on",
             "latitude", "longitude", "signin_token", "created_at", "updated_at",
         ]
         read_only_fields = ["signin_token", "created_at", "updated_at"]

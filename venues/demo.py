@@ -47,7 +47,8 @@ def seed(ctx: dict[str, Any]) -> dict[str, Venue]:
     venues: dict[str, Venue] = {}
     used: set[str] = set()
     for dcode, count in SPREAD.items():
-        stations = [n for c, n in nodes.items() if c.startswith(dcode) and len(c) == 9]
+        stations = [n for c, n in nodes.items() if c.startswith(dcode) and len(c) == 9
+                    and n.level == Jurisdiction.Level.STATION]
         for i in range(count):
             kind, suffix, (lo, hi) = KINDS[0] if i == 0 else rng.choice(KINDS)
             brand = rng.choice(BRANDS)
@@ -80,6 +81,16 @@ def seed(ctx: dict[str, Any]) -> dict[str, Venue]:
                 },
             )
             venues[f"{dcode}-{i}"] = venue
+
+    # Each venue lies in a town/street of its district too (the flagship in 迪荡街道), in turn.
+    for dcode in SPREAD:
+        streets = [n for c, n in sorted(nodes.items()) if c.startswith(dcode) and len(c) == 9
+                   and n.level == Jurisdiction.Level.STREET]
+        keys = [k for k in venues if k.startswith(f"{dcode}-")]
+        for i, key in enumerate(keys):
+            if streets and venues[key].street_id is None:
+                venues[key].street = streets[i % len(streets)]
+                venues[key].save(update_fields=["street"])
 
     # The first 越城 venue is a KTV at 城南派出所, run by manager_yc (the README's demo account).
     flagship = venues["330602-0"]

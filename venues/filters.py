@@ -18,7 +18,7 @@ def _stations(request: Any) -> QuerySet[Jurisdiction]:
 def _areas(request: Any) -> QuerySet[Jurisdiction]:
     if request is None:
         return Jurisdiction.objects.none()
-    return Jurisdiction.objects.visible_to(request.user).filter(level__gte=Jurisdiction.Level.DISTRICT)
+    return Jurisdiction.objects.visible_to(request.user).police_areas()
 
 
 class VenueFilter(django_filters.FilterSet):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from daodao.dates import PAST_EVENT
 
 from .models import Venue
-from .selectors import manager_accounts_for_user, stations_for_user
+from .selectors import manager_accounts_for_user, stations_for_user, streets_for_user
 from .services import location_errors
 
 
@@ -15,7 +15,7 @@ class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
         fields = [
-            "name", "type", "licence_no", "address", "station", "contact_phone", "status",
+            "name", "type", "licence_no", "address", "station", "street", "contact_phone", "status",
             "expected_headcount", "opened_on", "latitude", "longitude", "managers",
         ]
         widgets = {
@@ -26,6 +26,7 @@ class VenueForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["station"]).queryset = stations_for_user(user)
+        cast(forms.ModelChoiceField, self.fields["street"]).queryset = streets_for_user(user)
         managers = manager_accounts_for_user(user)
         if self.instance.pk:
             managers = managers.model.objects.filter(

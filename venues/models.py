@@ -53,6 +53,12 @@ class Venue(models.Model):
         Jurisdiction, verbose_name=_("police station"), on_delete=models.PROTECT, related_name="venues",
         limit_choices_to={"level": Jurisdiction.Level.STATION},
     )
+    # The town/street (镇街) the venue lies in: its social workers take the hair-test samples.
+    # Optional, as venues registered before streets existed have none yet.
+    street = models.ForeignKey(
+        Jurisdiction, verbose_name=_("town / street"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="street_venues", limit_choices_to={"level": Jurisdiction.Level.STREET},
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("manager accounts"), blank=True, related_name="managed_venues",
         limit_choices_to={"role": "manager"},

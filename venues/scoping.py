@@ -20,10 +20,21 @@ def venue_scope(user: Any, prefix: str = "") -> Q:
         return Q()
     if user.is_manager:
         return Q(**{f"{prefix}managers": user})
-    if user.jurisdiction_id is None:
+    if user.jurisdiction_id is None or user.is_social_worker:
+        # Social workers do not read the venue registry; hair self-tests scope them by
+        # street (``street_scope``).
         return NOTHING
     # Officers, partner inspectors and association staff: their node and everything below.
     return Q(**{f"{prefix}station__path__startswith": user.jurisdiction.path})
+
+
+def street_scope(user: Any, prefix: str = "") -> Q:
+    """What a social worker reaches: the venues of their town/street (and below it)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if not user.is_social_worker or user.jurisdiction_id is None:
+        return NOTHING
+    return Q(**{f"{prefix}street__path__startswith": user.jurisdiction.path})
 
 
 def area_scope(user: Any, area: Any, prefix: str = "") -> Q:

@@ -14,7 +14,7 @@ from .models import RetiredSigninToken, Venue
 
 def venue_get_for_user(user: Any, pk: int) -> Venue:
     """The one way to fetch a single venue: 404 when it is out of the user's scope."""
-    return get_object_or_404(Venue.objects.visible_to(user).select_related("station__parent"), pk=pk)
+    return get_object_or_404(Venue.objects.visible_to(user).select_related("station__parent", "street"), pk=pk)
 
 
 def venue_list_for_user(user: Any) -> Any:
@@ -23,6 +23,17 @@ def venue_list_for_user(user: Any) -> Any:
 
 def stations_for_user(user: Any) -> Any:
     return Jurisdiction.objects.visible_to(user).stations().select_related("parent")
+
+
+def streets_for_user(user: Any) -> Any:
+    """Towns/streets of the districts the user covers (a station officer: of their district)."""
+    if user.is_system_admin:
+        return Jurisdiction.objects.streets().select_related("parent")
+    if user.jurisdiction_id is None:
+        return Jurisdiction.objects.none()
+    node = user.jurisdiction
+    district = node.parent if node.level == Jurisdiction.Level.STATION else node
+    return Jurisdiction.objects.subtree(district).streets().select_related("parent")
 
 
 def manager_accounts_for_user(user: Any) -> Any:
@@ -87,10 +98,10 @@ def area_from_request(request: Any) -> Jurisdiction | None:
     if pk is None:
         return None
     return get_object_or_404(Jurisdiction.objects.visible_to(request.user)
-                             .filter(level__gte=Jurisdiction.Level.DISTRICT), pk=pk)
+                             .police_areas(), pk=pk)
 
 
 def areas_for_user(user: Any) -> list[Jurisdiction]:
     """The districts and stations a user may narrow to, in tree order (for the area picker)."""
-    return list(Jurisdiction.objects.visible_to(user).filter(level__gte=Jurisdiction.Level.DISTRICT)
+    return list(Jurisdiction.objects.visible_to(user).police_areas()
                 .order_by("path"))

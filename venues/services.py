@@ -15,7 +15,7 @@ from daodao.identifiers import normalize_phone
 from .models import RetiredSigninToken, Venue, new_signin_token
 
 EDITABLE_FIELDS = (
-    "name", "type", "licence_no", "address", "station", "contact_phone", "status",
+    "name", "type", "licence_no", "address", "station", "street", "contact_phone", "status",
     "expected_headcount", "opened_on", "latitude", "longitude",
 )
 
@@ -30,6 +30,18 @@ def _check_station(by: User, station: Jurisdiction) -> None:
         raise ValidationError({"station": _("Choose a police station, not a higher jurisdiction.")})
     if not Jurisdiction.objects.visible_to(by).filter(pk=station.pk).exists():
         raise ValidationError({"station": _("This police station is outside your jurisdiction.")})
+
+
+def _check_street(venue: Venue) -> None:
+    """The town/street lies in the same district as the venue's police station."""
+    street = venue.street
+    if street is None:
+        return
+    if street.level != Jurisdiction.Level.STREET:
+        raise ValidationError({"street": _("Choose a town or street, not another kind of jurisdiction.")})
+    if street.parent_id != venue.station.parent_id:
+        raise ValidationError({"street": _("The town or street must lie in the district of the venue's police "
+                                           "station.")})
 
 
 def _check_managers(managers: Iterable[User]) -> list[User]:
@@ -73,6 +85,7 @@ def venue_create(
     _check_can_manage(by)
     venue = Venue(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     _check_station(by, venue.station)
+    _check_street(venue)
     _save(venue)
     venue.managers.set(_check_managers(managers))
     audit_record(action=AuditEvent.Action.VENUE_CREATE, request=request, actor=by, target=venue)
@@ -91,6 +104,8 @@ def venue_update(
         setattr(venue, field, data[field])
     if "station" in changed:
         _check_station(by, venue.station)
+    if "station" in changed or "street" in changed:
+        _check_street(venue)
     _save(venue)
     if managers is not None:
         new = _check_managers(managers)

@@ -35,6 +35,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         if len(venues) == 1:
             return redirect("venues:detail", pk=venues[0].pk)
         return render(request, "home_manager.html", {"venues": venues})
+    if user.is_social_worker:
+        # Their work is the hair self-test rounds of their town/street; they read no venue registry.
+        return redirect("hairtests:list")
     return render(request, "home.html", {
         "counts": venue_counts_for_user(user), "panels": ui.render_panels(ui.DASHBOARD_PANELS, request),
     })

@@ -115,10 +115,10 @@ def test_plaque_public_page_shows_only_name_tier_validity(client: Any, venues: A
     assert client.get(f"/r/{provisional.plaque_token}/").status_code == 404
 
 
-# The venue page: 29 with the outreach panel's one query, 31 with the appeals panel's two;
-# the home: 14 with the appeals' two work lines.
+# The venue page: 29 with the outreach panel's one query, 31 with the appeals panel's two, 32
+# with the hair self-test panel's one; the home: 14 with the appeals' two work lines.
 @pytest.mark.parametrize(("url", "expected"), [("/venues/", 8), ("/ratings/due/", 8), ("/", 14),
-                                             ("/venues/{a}/", 31), ("/ratings/rules/", 8)])
+                                             ("/venues/{a}/", 32), ("/ratings/rules/", 8)])
 def test_list_pages_query_counts(client_for: Any, users: Any, venues: Any, tree: Any, rated: Any,
                                  same_queries: Any, url: str, expected: int) -> None:
     from venues.models import Venue

@@ -142,4 +142,5 @@ def test_build_runs_the_same_queries_at_3_and_30_venues(graded, tree, users):
         start, end = quarter_of(month_start())
         Rating.objects.create(venue=v, period_start=start, period_end=end,
                               rule_set=graded, score=Decimal(80), tier=4, computed_at=timezone.now())
-    assert (small, count()) == (29, 29)
+    # 33: hair self-tests add two grouped queries to each of the two months' summaries.
+    assert (small, count()) == (33, 33)

@@ -11,7 +11,7 @@ from accounts import demo as accounts_demo
 # in this order, each adding what it made to ``ctx`` for the next.
 SEEDERS = [
     "venues.demo", "staff.demo", "training.demo", "inspections.demo", "pledges.demo", "outreach.demo",
-    "ratings.demo", "appeals.demo",
+    "hairtests.demo", "ratings.demo", "appeals.demo",
 ]
 
 
