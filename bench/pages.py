@@ -27,6 +27,7 @@ def _months_back(today: date, n: int) -> list[date]:
 def generate_supervision(rng: random.Random) -> dict[str, Any]:
     """A year of supervision records for every generated venue, set-based (bulk inserts)."""
     from django.db import connection
+    from django.db.models import F
     from django.utils import timezone
 
     from accounts.models import Jurisdiction, User
@@ -114,17 +115,26 @@ def generate_supervision(rng: random.Random) -> dict[str, Any]:
             closed_at=now if status == "closed" else None))
     RectificationOrder.objects.bulk_create(orders, batch_size=5000)
 
-    alerts = []
-    for i in range(len(venue_ids) * 4 // 3):
+    # The registered kinds (the alerts page groups its outcome table by kind and month), over
+    # the year; at most one active alert per venue and kind, as the constraint wants.
+    from alerts.kinds import KINDS
+
+    kinds = sorted(KINDS)
+    alerts, active = [], set()
+    for _i in range(len(venue_ids) * 4 // 3):
         first = now - timedelta(days=rng.randint(0, 364), hours=rng.randint(0, 23))
-        alerts.append(Alert(venue_id=rng.choice(venue_ids), kind=f"bench_{i}", severity=rng.choice([1, 2, 3]),
-                            status=rng.choices(["open", "dispatched", "handled", "closed", "dismissed"],
-                                               weights=[3, 3, 4, 60, 30])[0],
+        venue_id, kind = rng.choice(venue_ids), rng.choice(kinds)
+        status = rng.choices(["open", "dispatched", "handled", "closed", "dismissed"], weights=[3, 3, 4, 60, 30])[0]
+        if status in ("open", "dispatched", "handled"):
+            if (venue_id, kind) in active:
+                status = "closed"
+            active.add((venue_id, kind))
+        alerts.append(Alert(venue_id=venue_id, kind=kind, severity=rng.choice([1, 2, 3]), status=status,
                             title="签到人数异常", last_raised_at=first, dismiss_reason="误报"))
     Alert.objects.bulk_create(alerts, batch_size=5000)
-    Alert.objects.filter(kind__startswith="bench_").update(first_raised_at=timezone.now() - timedelta(days=30))
+    Alert.objects.update(first_raised_at=F("last_raised_at"))  # auto_now_add set it to now
     events = []
-    for a in Alert.objects.filter(kind__startswith="bench_").values("id", "status"):
+    for a in Alert.objects.values("id", "status"):
         events.append(AlertEvent(alert_id=a["id"], action="raised"))
         if a["status"] in ("handled", "closed"):
             events.append(AlertEvent(alert_id=a["id"], action="handled", actor=officer))
