@@ -48,8 +48,8 @@ test-quick:
 # Compiled .mo files are committed, so no machine needs gettext to run the app.
 APPS := $(patsubst %/apps.py,%,$(wildcard */apps.py))
 messages: install
-	for app in $(APPS); do (cd $$app && mkdir -p locale && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete); done
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete $(foreach a,$(APPS),-i "$(a)/*") -i ".venv/*" -i "tests/*" -i "bench/*"
+	for app in $(APPS); do (cd $$app && mkdir -p locale && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location); done
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location $(foreach a,$(APPS),-i "$(a)/*") -i ".venv/*" -i "tests/*" -i "bench/*"
 	for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py compilemessages); done
 
 bench: install
