@@ -37,12 +37,14 @@ SOURCE_LABELS = {
     "inspections.finding": gettext_lazy("Finding"),
     "inspections.inspection": gettext_lazy("Inspection"),
     "inspections.rectificationorder": gettext_lazy("Rectification order"),
+    "hairtests.hairtestround": gettext_lazy("Hair self-test round"),
 }
 SOURCE_URLS = {
     "alert": "alerts:detail",
     "staff.employment": "staff:detail",
     "inspections.inspection": "inspections:detail",
     "inspections.rectificationorder": "inspections:order",
+    "hairtests.hairtestround": "hairtests:detail",
 }
 
 

@@ -46,6 +46,9 @@ def test_the_positive_test_rule_counts_hair_test_positives(users, venues, positi
     assert deduction.points > 0 and rating.score < 100
     for line in deduction_lines([deduction], police=False):
         assert not any(name in line.text for name in NAMES)
+        assert line.source is None and line.source_url is None  # the venue gets no link to the round
+    (police,) = deduction_lines([deduction], police=True)
+    assert police.source_url == f"/hairtests/{positive_round.pk}/" and str(police.source) == "查看毛发自检批次"
 
 
 def test_negatives_do_not_deduct(users, venues, staff_a):
