@@ -99,13 +99,15 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
             off = sz >= p.z_day
             ok = spans & off[:, -1] & off[:, 0] & ((~off).sum(axis=1) <= allowed_normal)
             day_rel = sign * (observed[:, width - length:] / np.maximum(expected[:, width - length:], 1e-9) - 1)
-            ok &= _not_a_blip(sz, off, day_rel, expected[:, width - length:], strong, p)
+            not_a_blip, few_staff = _not_a_blip(sz, off, day_rel, expected[:, width - length:], strong, p)
+            ok &= not_a_blip
             # ... nor be statistically clear but too small to matter (4 -> 3 at a tiny venue).
             ok &= sign * (ratio - 1) >= (p.min_rel if sign < 0 else p.min_rel_rise)
             # Stouffer over the days that are off: the one day tolerated back near normal
             # (or beyond it) interrupts the event, it does not count against it.
             combined = np.where(off, sz, 0).sum(axis=1) / np.sqrt(np.maximum(off.sum(axis=1), 1))
-            better = ok & (combined >= p.z_run) & (combined > best)
+            needed = np.where(few_staff & (sign < 0), p.z_run_small, p.z_run)
+            better = ok & (combined >= needed) & (combined > best)
             best = np.where(better, combined, best)
             best_dir = np.where(better, sign, best_dir)
             best_len = np.where(better, length, best_len)
@@ -113,25 +115,28 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
 
 
 def _not_a_blip(sz: np.ndarray, off: np.ndarray, day_rel: np.ndarray, expected: np.ndarray, strong: float,
-                p: Params) -> np.ndarray:
+                p: Params) -> tuple[np.ndarray, np.ndarray]:
     """The evidence must not rest on one or two extreme days (a blip beside a naturally low
     day). Either three days are clearly off, each statistically clear AND large enough to
     matter on its own (at a big venue a 13 % dip can be 2.5 sigma: a blip beside it is no
     event; where a few staff work, 4 -> 2 is clear at a lower score, as far as the exact
     tail of so few can go), or the days that are off, their two most extreme left out, are
     still off together (a long moderate drop: 4 to 5 days each 1.5-2.5 sigma). Where the
-    window tolerates a day back near normal, its off days must be further off."""
+    window tolerates a day back near normal, its off days must be further off.
+
+    Also returns, per venue, whether every day of the window is clearly off by the few-staff
+    rule (no day back near normal): such a drop needs only ``z_run_small`` combined."""
     gap = (~off).any(axis=1, keepdims=True)
     need = np.where(gap, p.min_rel_gap, p.min_rel)
-    clear = ((sz >= strong) & (day_rel >= need)) | (
-        (sz >= p.z_clear_rel) & (day_rel >= p.rel_clear) & (expected <= p.clear_rel_upto))
+    few = (sz >= p.z_clear_rel) & (day_rel >= p.rel_clear) & (expected <= p.clear_rel_upto)
+    clear = ((sz >= strong) & (day_rel >= need)) | few
     order = np.argsort(-np.where(off, sz, -np.inf), axis=1, kind="stable")[:, 2:]  # all but the two most extreme
     rest = np.take_along_axis(off, order, axis=1)
     n_rest = rest.sum(axis=1)
     rest_z = np.where(rest, np.take_along_axis(sz, order, axis=1), 0).sum(axis=1) / np.sqrt(np.maximum(n_rest, 1))
     rest_rel = np.where(rest, np.take_along_axis(day_rel, order, axis=1), 0).sum(axis=1) / np.maximum(n_rest, 1)
     robust = (n_rest >= 1) & (rest_z >= p.z_rest) & (rest_rel >= need[:, 0])
-    return (clear.sum(axis=1) >= p.min_run) | robust
+    return (clear.sum(axis=1) >= p.min_run) | robust, np.asarray(few.all(axis=1))
 
 
 def _evidence(w: CityWindow, row: int, on: date, p: Params) -> list[list[Any]]:

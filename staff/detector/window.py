@@ -26,6 +26,9 @@ class Params:
     rel_clear: float = 0.4
     z_clear_rel: float = 1.8
     clear_rel_upto: float = 5.0  # ... where the day's expected count is at most this
+    # A drop whose every day is clearly off in that way needs only this combined score: with
+    # a few staff, no day's exact tail goes much past 2.5 (2 of 4 where 3.7 come scores 2.0-2.7).
+    z_run_small: float = 3.4
     # Where a window tolerates a day back near normal, its clearly-off days must be this far off.
     min_rel_gap: float = 0.35
     # Or: the days that are off, the two most extreme left out (a blip), still off together
