@@ -156,6 +156,12 @@ def generate(args, rng: random.Random) -> dict:
                 if (target - d).days < args.raw_days:
                     for eid in rng.sample(staff, n):
                         raw.append((eid, vid, eid, d, f"{d}T10:00:00+08:00", "f", "f", "web"))
+        # A fresh database has partitions from today's month on only (the migration's months
+        # ahead): the raw days reach back into earlier months.
+        from daodao.partitions import ensure_months
+        from staff.services.retention import SIGNINS
+
+        ensure_months(SIGNINS, first=target - timedelta(days=args.raw_days), last=target)
         copy_rows(cur, "staff_signin", ["employment_id", "venue_id", "person_id", "day", "at", "far_from_venue",
                                         "before_training", "source"], raw)
         cur.execute("ANALYZE")
