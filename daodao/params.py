@@ -6,6 +6,9 @@ id, year or month that arrives as text goes through these functions instead: ASC
 only, within the range the database column holds, else ``None``.
 """
 
+import re
+from datetime import date
+
 BIGINT_MAX = 2**63 - 1
 
 
@@ -28,3 +31,21 @@ def parse_id(value: object) -> int | None:
 # a typo or a probe, and ``date()`` cannot build the month before year 1 or after 9999.
 YEAR_MIN = 2000
 YEAR_MAX = 2100
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def parse_day(value: object) -> date | None:
+    """A day from a query value written YYYY-MM-DD (ASCII digits, a real date between
+    YEAR_MIN and YEAR_MAX), else None."""
+    match = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    y, m, d = (int(g) for g in match.groups())
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None

@@ -4,7 +4,8 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,25 @@ DUE_SOON_DAYS = 3
 def inspections_for_user(user: Any) -> InspectionQuerySet:
     return (Inspection.objects.visible_to(user)
             .select_related("venue__station", "assignee").prefetch_related("departments"))
+
+
+def plan_lists(user: Any, area: Any, *, mine: bool = False, due_today: bool = False,
+               day: date | None = None) -> tuple[InspectionQuerySet, InspectionQuerySet]:
+    """(planned, carried out) as the plan page and its export filter them: the area, only
+    the user's own plans, today's and overdue plans, or one day (the calendar's "more" link:
+    plans for that day and inspections carried out on it, in local time)."""
+    qs = inspections_for_user(user).filter(area_scope(user, area, "venue__"))
+    planned = qs.planned().order_by("planned_for", "id")
+    done = qs.filter(status=Inspection.Status.DONE).order_by("-carried_out_at")
+    if mine:
+        planned = planned.filter(assignee=user)
+    if due_today:
+        planned = planned.filter(planned_for__lte=timezone.localdate())
+    if day is not None:
+        start = timezone.make_aware(datetime(day.year, day.month, day.day))  # noqa: DTZ001 -- made aware here
+        planned = planned.filter(planned_for=day)
+        done = done.filter(carried_out_at__gte=start, carried_out_at__lt=start + timedelta(days=1))
+    return planned, done
 
 
 def inspection_get_for_user(user: Any, pk: int) -> Inspection:
@@ -87,22 +107,44 @@ def board_for_user(user: Any, *, area: Any = None, mine: bool = False,
     return columns
 
 
+CALENDAR_PER_DAY = 4  # inspections named in one day's cell; the rest are counted and linked
+
+
 def month_calendar(user: Any, year: int, month: int) -> list[list[dict[str, Any]]]:
-    """Weeks of days with the inspections planned or carried out on each (two range queries)."""
+    """Weeks of days with the inspections planned or carried out on each: at most
+    ``CALENDAR_PER_DAY`` of each named per day, with the day's total (a city plans thousands
+    a month). Two queries, whatever the number of inspections: the rows are numbered and
+    counted per day in SQL (window functions) and only the first few leave the database."""
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    qs = inspections_for_user(user)
-    by_day: dict[date, list[Inspection]] = {}
-    for i in qs.filter(status=Inspection.Status.PLANNED, planned_for__range=(first, last)):
-        if i.planned_for is not None:
-            by_day.setdefault(i.planned_for, []).append(i)
+    qs = inspections_for_user(user).prefetch_related(None)
     start = timezone.make_aware(datetime(year, month, 1))  # noqa: DTZ001 -- made aware here
     end = start + timedelta(days=last.day)
-    for i in qs.filter(status=Inspection.Status.DONE, carried_out_at__gte=start, carried_out_at__lt=end):
-        by_day.setdefault(timezone.localdate(i.carried_out_at), []).append(i)
+    cells: dict[date, dict[str, Any]] = {}
+    on_day = TruncDate("carried_out_at", tzinfo=timezone.get_current_timezone())
+    for status, day_of, rows in (
+        ("planned", F("planned_for"),
+         qs.filter(status=Inspection.Status.PLANNED, planned_for__range=(first, last))),
+        ("done", on_day, qs.filter(status=Inspection.Status.DONE, carried_out_at__gte=start, carried_out_at__lt=end)),
+    ):
+        numbered = rows.annotate(
+            cal_day=day_of,
+            cal_n=Window(RowNumber(), partition_by=[day_of], order_by=[F("id").asc()]),
+            cal_total=Window(Count("id"), partition_by=[day_of]),
+        ).filter(cal_n__lte=CALENDAR_PER_DAY).order_by("cal_day", "cal_n")
+        for i in numbered:
+            cell = cells.setdefault(getattr(i, "cal_day"), {"items": [], "planned": 0, "done": 0})  # noqa: B009
+            cell["items"].append(i)
+            cell[status] = getattr(i, "cal_total")  # noqa: B009 -- annotations mypy cannot see
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append([{"day": d, "in_month": d.month == month, "items": by_day.get(d, [])} for d in week])
+        row = []
+        for d in week:
+            cell = cells.get(d, {"items": [], "planned": 0, "done": 0})
+            total = cell["planned"] + cell["done"]
+            row.append({"day": d, "in_month": d.month == month, "items": cell["items"], "total": total,
+                        "more": total - len(cell["items"])})
+        weeks.append(row)
     return weeks
 
 

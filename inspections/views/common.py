@@ -1,10 +1,13 @@
-"""Helpers shared by the inspection pages: errors onto messages, photo limits, checklist answers."""
+"""Helpers shared by the inspection pages: errors onto messages, photo limits, checklist answers, the day filter."""
+
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from daodao.files import validate_image
+from daodao.params import parse_day
 
 from .. import services
 from ..models import Checklist
@@ -38,3 +41,13 @@ def _answers(request: HttpRequest, checklist: Checklist | None) -> list[services
             answers.append(services.ItemAnswer(item.pk, result, request.POST.get(f"note_{item.pk}", "").strip(),
                                                request.FILES.get(f"photo_{item.pk}")))
     return answers
+
+
+def day_filter(request: HttpRequest) -> date | None:
+    """The ``day`` filter (the calendar's link to one day): absent, or a real date, else 404."""
+    if "day" not in request.GET:
+        return None
+    day = parse_day(request.GET["day"])
+    if day is None:
+        raise Http404
+    return day

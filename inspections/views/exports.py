@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.authed import AuthedRequest
@@ -12,11 +13,13 @@ from accounts.capabilities import require
 from audit.models import AuditEvent
 from audit.services import audit_record
 from daodao.excel import Sheet, export_title, xlsx_sheets_response
+from daodao.params import parse_day
 from venues.scoping import area_scope
 from venues.selectors import area_from_request
 
 from .. import selectors
 from ..models import Inspection, InterviewTask
+from .common import day_filter
 
 # --- Exports: the lists as filtered on their pages, same scope, audited ------------
 
@@ -27,6 +30,9 @@ def _list_filters(request: AuthedRequest) -> list[tuple[Any, Any]]:
         shown.append((_("Only mine"), _("yes")))
     if request.GET.get("due") == "today":
         shown.append((_("Planned"), _("today or overdue")))
+    day = parse_day(request.GET.get("day"))
+    if day is not None:
+        shown.append((_("Day"), date_format(day)))
     show = request.GET.get("show", "")
     labels = {"overdue": _("Overdue"), "due_soon": _("Due soon"), "open": _("Open"),
               "submitted": _("Awaiting verification")}
@@ -43,14 +49,9 @@ def _audit_export(request: AuthedRequest, what: str, rows: int) -> None:
 @login_required
 def plan_export(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
-    area = area_from_request(request)
-    qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
-    planned = qs.planned().order_by("planned_for", "id")
-    if request.GET.get("mine"):
-        planned = planned.filter(assignee=request.user)
-    if request.GET.get("due") == "today":
-        planned = planned.filter(planned_for__lte=timezone.localdate())
-    done = qs.filter(status=Inspection.Status.DONE).select_related("recorded_by").order_by("-carried_out_at")
+    planned, done = selectors.plan_lists(request.user, area_from_request(request), mine=bool(request.GET.get("mine")),
+                                         due_today=request.GET.get("due") == "today", day=day_filter(request))
+    done = done.select_related("recorded_by")
     _audit_export(request, "inspections", planned.count() + done.count())
     title = export_title(what=_("Inspections"), user=request.user, filters=_list_filters(request))
 

@@ -18,7 +18,6 @@ from accounts.authed import AuthedRequest
 from accounts.capabilities import require
 from accounts.roles import Department
 from daodao.params import YEAR_MAX, YEAR_MIN, parse_id, parse_int
-from venues.scoping import area_scope
 from venues.selectors import area_from_request, venue_get_for_user
 
 from .. import selectors, services
@@ -30,28 +29,24 @@ from ..forms import (
     RecordForm,
 )
 from ..models import Inspection, ItemResult
-from .common import _answers, _check_photos, _errors
+from .common import _answers, _check_photos, _errors, day_filter
 
 # --- Officer: plan, calendar, record ----------------------------------------------
 
 @login_required
 def plan(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
-    area = area_from_request(request)
-    qs = selectors.inspections_for_user(request.user).filter(area_scope(request.user, area, "venue__"))
-    planned = qs.planned().order_by("planned_for", "id")
-    if request.GET.get("mine"):
-        planned = planned.filter(assignee=request.user)
-    if request.GET.get("due") == "today":  # today's and overdue plans: the dashboard's work line
-        planned = planned.filter(planned_for__lte=timezone.localdate())
-    done = Paginator(qs.filter(status=Inspection.Status.DONE).order_by("-carried_out_at"), 20).get_page(
-        request.GET.get("page"))
+    day = day_filter(request)
+    planned, done_qs = selectors.plan_lists(request.user, area_from_request(request),
+                                            mine=bool(request.GET.get("mine")),
+                                            due_today=request.GET.get("due") == "today", day=day)
+    done = Paginator(done_qs, 20).get_page(request.GET.get("page"))
     # Two lists, each with its own page number; each list's links keep the other's page and the filters.
     keep_planned, keep_done = request.GET.copy(), request.GET.copy()
     keep_planned.pop("ppage", None)
     keep_done.pop("page", None)
     return render(request, "inspections/plan.html", {
-        "planned": Paginator(planned, 50).get_page(request.GET.get("ppage")), "page": done,
+        "planned": Paginator(planned, 50).get_page(request.GET.get("ppage")), "page": done, "day": day,
         "today": timezone.localdate(), "query": keep_done.urlencode(), "planned_query": keep_planned.urlencode(),
     })
 

@@ -152,7 +152,7 @@ def test_self_inspection_page(client_for, users, venues, checklists):
 
 
 @pytest.mark.parametrize(("name", "expected"), [("inspections:board", 5), ("inspections:plan", 10),
-                                              ("inspections:calendar", 7)])
+                                              ("inspections:calendar", 6)])
 def test_list_pages_have_constant_query_counts(client_for, users, venues, same_queries, name, expected):
     def add(n):
         for _ in range(n):
