@@ -161,3 +161,28 @@ def test_map_is_scoped(client_for, users, venues):
     assert "越城KTV" not in body
     body = client_for(users["officer_a"]).get(reverse("venues:map")).content.decode()
     assert "越城KTV" in body and "<circle" in body
+
+
+def test_map_query_count_is_constant_and_names_are_escaped(client_for, users, tree, venues, same_queries):
+    import random
+
+    from tests.conftest import make_venue
+    from venues.demo import demo_licence
+
+    rng = random.Random(2)
+
+    def add(n):
+        for i in range(n):
+            make_venue(f"<b>场所</b>{i}{rng.random()}", tree["station_a1"], demo_licence(rng, "330602"),
+                       latitude=f"30.{i:06d}", longitude="120.580000")
+
+    add(2)
+    client = client_for(users["officer_a"])
+    same_queries(lambda: client.get(reverse("venues:map")), lambda: add(20), expected=7)
+    body = client.get(reverse("venues:map")).content.decode()
+    assert "<b>场所</b>" not in body and "&lt;b&gt;场所&lt;/b&gt;" in body
+    assert f'href="{reverse("venues:detail", args=[venues["a"].pk])}"' in body
+    assert "<title>越城KTV · " in body
+    # The filter narrows the dots as it narrows the list; venues without coordinates are counted.
+    body = client.get(reverse("venues:map"), {"type": "bar"}).content.decode()
+    assert "<title>越城KTV" not in body and "另有 1 家未登记坐标" in body  # 府山酒吧 has none
