@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.roles import Department
 from daodao.dates import PAST_EVENT, PLANNED
 from daodao.files import validate_image_or_pdf
+from daodao.html import LongSelect
 from venues.selectors import venue_list_for_user
 
 from .models import Inspection, InterviewReason, Sanction, Severity
@@ -16,7 +17,8 @@ _WITHOUT_UNDERCOVER = [c for c in Inspection.Type.choices if c[0] != Inspection.
 
 
 class PlanForm(forms.Form):
-    venue: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Venue"), queryset=None)
+    venue: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(label=_("Venue"), queryset=None,
+                                                                  widget=LongSelect)
     type = forms.ChoiceField(label=_("Type"), choices=Inspection.Type.choices)
     planned_for = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}),
                                   validators=[PLANNED])
@@ -26,7 +28,9 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["venue"]).queryset = venue_list_for_user(user).operating()
+        # The options need only names: no joins for a city's 3,000 venues.
+        cast(forms.ModelChoiceField, self.fields["venue"]).queryset = (
+            venue_list_for_user(user).operating().select_related(None))
         scope = user.jurisdiction.path if user.jurisdiction_id else ""
         inspectors = User.objects.filter(role__in=[User.Role.POLICE, User.Role.PARTNER], is_active=True)
         cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = (

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.authed import AuthedRequest
 from audit.services import audit_record
 from daodao.excel import xlsx_response
+from daodao.html import select_options
 from daodao.identifiers import normalize_phone
 from daodao.params import parse_id
 from venues.models import Venue
@@ -70,10 +71,11 @@ def employee_list(request: AuthedRequest) -> HttpResponse:
         rows = list(page)
     query = request.GET.copy()
     query.pop("page", None)
-    venues = Venue.objects.visible_to(request.user).only("id", "name")
+    venues = Venue.objects.visible_to(request.user).order_by("name", "id").values_list("pk", "name")
     return render(request, "staff/list.html", {
-        "rows": rows, "page": page, "q": q, "query": query.urlencode(), "venues": venues,
-        "status": request.GET.get("status", "current"), "venue_filter": request.GET.get("venue", ""),
+        "rows": rows, "page": page, "q": q, "query": query.urlencode(),
+        "venue_options": select_options(venues, selected=request.GET.get("venue", "")),
+        "status": request.GET.get("status", "current"),
         "statuses": Employment.Status.choices, "search_limit": SEARCH_LIMIT,
         "can_export": request.user.sees_staff_ids,
         # Partner departments (fire, culture) see no ID numbers at all, not even masked.

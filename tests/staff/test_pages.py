@@ -220,3 +220,16 @@ def test_import_template_is_an_xlsx_for_the_venue_only(client_for, users, venues
     assert [c.value for c in next(sheet.iter_rows())] == ["姓名", "身份证号", "手机号", "岗位", "入职日期"]
     assert client_for(users["manager_a2"]).get(url).status_code == 404
     assert client_for(users["officer_b"]).get(url).status_code == 404
+
+
+def test_venue_filter_lists_only_visible_venues_and_keeps_the_choice(client_for, users, venues):
+    """The filter's options are the reader's venues (escaped), the chosen one stays selected."""
+    venues["a2"].name = '府山<酒吧>"'
+    venues["a2"].save()
+    client = client_for(users["officer_a"])
+    body = client.get(reverse("staff:list"), {"venue": str(venues["a"].pk)}).content.decode()
+    assert f'<option value="{venues["a"].pk}" selected>越城KTV</option>' in body
+    assert f'<option value="{venues["a2"].pk}">府山&lt;酒吧&gt;&quot;</option>' in body
+    assert f'value="{venues["b"].pk}"' not in body  # another district's venue
+    body = client_for(users["manager_a2"]).get(reverse("staff:list")).content.decode()
+    assert f'value="{venues["a"].pk}"' not in body and f'value="{venues["a2"].pk}"' in body
