@@ -32,19 +32,39 @@ CEILING_MS = 150
 
 
 def _details() -> list[str]:
-    """The biggest venue's page and its sign-ins, and one of its employees."""
+    """Detail pages and forms: the biggest venue's, one of its employees', and the latest of
+    each record the bench holds (an alert, an inspection, an order, a pledge, a report)."""
     from django.db.models import Count
 
+    from alerts.models import Alert
+    from inspections.models import Finding, Inspection, RectificationOrder
+    from pledges.models import Pledge
+    from reports.models import MonthlyReport
     from staff.models import Employment
     from venues.models import Venue
 
     venue = Venue.objects.annotate(n=Count("employments")).order_by("-n").first()
     if venue is None:
         return []
-    out = [f"/venues/{venue.pk}/", f"/staff/venue/{venue.pk}/signins/", f"/staff/?venue={venue.pk}"]
+    v = venue.pk
+    out = [f"/venues/{v}/", f"/venues/{v}/edit/", f"/venues/{v}/poster/", f"/staff/venue/{v}/signins/",
+           f"/staff/?venue={v}", f"/staff/venue/{v}/new/", f"/staff/venue/{v}/import/", f"/pledges/venue/{v}/",
+           f"/ratings/venue/{v}/adjust/", f"/inspections/venues/{v}/sanction/", "/venues/new/"]
     employment = Employment.objects.filter(venue=venue).order_by("pk").first()
     if employment is not None:
-        out.append(f"/staff/{employment.pk}/")
+        out += [f"/staff/{employment.pk}/", f"/staff/{employment.pk}/edit/"]
+    latest = [
+        ("/alerts/{}/", Alert.objects.order_by("-pk").first()),
+        ("/inspections/{}/", Inspection.objects.filter(status=Inspection.Status.DONE).order_by("-pk").first()),
+        ("/inspections/{}/record/",
+         Inspection.objects.filter(status=Inspection.Status.PLANNED).order_by("-pk").first()),
+        ("/inspections/findings/{}/order/", Finding.objects.filter(order__isnull=True).order_by("-pk").first()),
+        ("/inspections/rectifications/{}/", RectificationOrder.objects.order_by("-pk").first()),
+        ("/inspections/rectifications/{}/notice/", RectificationOrder.objects.order_by("-pk").first()),
+        ("/pledges/{}/", Pledge.objects.order_by("-pk").first()),
+        ("/reports/{}/", MonthlyReport.objects.order_by("-pk").first()),
+    ]
+    out += [path.format(obj.pk) for path, obj in latest if obj is not None]
     return out
 
 

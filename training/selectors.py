@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.authed import AuthedRequest
@@ -17,11 +18,20 @@ def passed_onboarding(person_ref: Any = None) -> Any:
 
 
 def pass_rates_by_venue(user: Any) -> QuerySet[Venue]:
-    """Submitted attempts and passes per venue in scope (one grouped query)."""
-    return (Venue.objects.visible_to(user)
-            .annotate(n_attempts=Count("attempts", filter=Q(attempts__submitted_at__isnull=False)),
-                      passes=Count("attempts", filter=Q(attempts__passed=True)))
-            .filter(n_attempts__gt=0).select_related("station").order_by("name"))
+    """Submitted attempts and passes per venue in scope, venues with any, by name (one query).
+
+    Counted per venue row (correlated, by the attempts' venue index) rather than grouping
+    the city's year of attempts: a page of 50 walks the venues' name index and counts only
+    its own venues' attempts; the paginator's count is a semi-join."""
+    submitted = Attempt.objects.filter(venue=OuterRef("pk"), submitted_at__isnull=False)
+
+    def count(qs: QuerySet[Attempt]) -> Coalesce:
+        rows = qs.order_by().values("venue").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)  # no row: none of them
+
+    return (Venue.objects.visible_to(user).filter(Exists(submitted))
+            .annotate(n_attempts=count(submitted), passes=count(submitted.filter(passed=True)))
+            .select_related("station").order_by("name", "id"))
 
 
 def pass_rates_by_district(user: Any) -> list[dict[str, Any]]:
