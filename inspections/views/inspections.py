@@ -62,9 +62,10 @@ def month(request: AuthedRequest) -> HttpResponse:
     first = date(y, m, 1)
     prev = date(y - 1, 12, 1) if m == 1 else date(y, m - 1, 1)
     nxt = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+    weeks = selectors.month_calendar(request.user, y, m)
     return render(request, "inspections/calendar.html", {
-        "weeks": selectors.month_calendar(request.user, y, m), "first": first, "prev": prev, "next": nxt,
-        "today": today,
+        "weeks": weeks, "first": first, "prev": prev, "next": nxt, "today": today,
+        "has_any": any(d["total"] for week in weeks for d in week if d["in_month"]),
     })
 
 

@@ -89,3 +89,11 @@ def test_parse_day():
     assert parse_day("2026-11-27") == DAY
     for bad in (None, 20261127, "2026-13-01", "2026-1-1", "99999-01-01", "2101-01-01", "２０２６-１１-２７"):
         assert parse_day(bad) is None
+
+
+def test_an_empty_month_says_so(client_for, users, venues):
+    body = client_for(users["officer_a"]).get(reverse("inspections:calendar"), {"y": 2027, "m": 3}).content.decode()
+    assert "本月没有计划或已完成的检查。" in body
+    _plan(venues["a"], users["officer_a"], 1, day=date(2027, 3, 2))
+    body = client_for(users["officer_a"]).get(reverse("inspections:calendar"), {"y": 2027, "m": 3}).content.decode()
+    assert "本月没有计划或已完成的检查。" not in body and "越城KTV" in body
