@@ -49,3 +49,15 @@ def parse_day(value: object) -> date | None:
         return date(y, m, d)
     except ValueError:
         return None
+
+
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+
+
+def parse_month(value: object) -> date | None:
+    """The first day of a month written YYYY-MM (ASCII digits, YEAR_MIN..YEAR_MAX), else None."""
+    match = _ISO_MONTH.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    y, m = int(match[1]), int(match[2])
+    return date(y, m, 1) if YEAR_MIN <= y <= YEAR_MAX and 1 <= m <= 12 else None

@@ -10,6 +10,7 @@ from appeals import api as appeals_api
 from dashboard import views as dashboard_views
 from hairtests import api as hairtests_api
 from inspections import api as inspections_api
+from outreach import api as outreach_api
 from pledges import views as pledges_views
 from ratings import api as ratings_api
 from ratings import views as ratings_views
@@ -36,6 +37,7 @@ router.register("hairtests/samples", hairtests_api.HairTestSampleViewSet, basena
 router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
 router.register("rating-replies", appeals_api.ReplyViewSet, basename="rating-reply")
 router.register("revisits", appeals_api.RevisitViewSet, basename="revisit")
+router.register("outreach-visits", outreach_api.OutreachVisitViewSet, basename="outreach-visit")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -1,5 +1,6 @@
 """Reads of the outreach app: visits a user may see, and the venues not visited this month."""
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -25,6 +26,14 @@ def visits_for_user(user: Any) -> QuerySet[OutreachVisit]:
         .order_by("-day", "-id")
     )
     return qs
+
+
+def visits_in_month(qs: QuerySet[OutreachVisit], month: date | None) -> QuerySet[OutreachVisit]:
+    """Only the visits of the month starting on ``month`` (None: all of them)."""
+    if month is None:
+        return qs
+    following = (month + timedelta(days=32)).replace(day=1)
+    return qs.filter(day__gte=month, day__lt=following)
 
 
 def coverage_for_user(user: Any) -> QuerySet[Venue]:
