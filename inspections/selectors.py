@@ -4,7 +4,7 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -173,7 +173,9 @@ def _url(name: str, area: Any, **params: Any) -> str:
 
 def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     """Inspections planned for me today or overdue, orders awaiting my acceptance, overdue
-    orders, interviews to hold. Four counting queries, then at most three items per line."""
+    orders, interviews to hold. Plans and interviews: one query each, the first three items
+    with the total counted over the same rows (a window count, before the limit); orders: one
+    counting query, then at most three items per line."""
     user = request.user
     if not user.works_police_side:
         return []
@@ -182,10 +184,10 @@ def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     lines = []
 
     plans = (Inspection.objects.visible_to(user).planned().filter(scope, assignee=user, planned_for__lte=today)
-             .select_related("venue").order_by("planned_for", "id"))
-    n = plans.count()
-    if n:
-        first = list(plans[:WORK_ITEMS])
+             .select_related("venue").annotate(total=Window(Count("id"))).order_by("planned_for", "id"))
+    first = list(plans[:WORK_ITEMS])
+    if first:
+        n: int = first[0].total  # type: ignore[attr-defined]  # the window count annotated above
         lines.append(WorkLine(
             count=n, urgent=first[0].planned_for is not None and first[0].planned_for < today,
             text=_("inspections are planned for you today or are overdue"),
@@ -202,7 +204,9 @@ def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     orders = RectificationOrder.objects.visible_to(user).open().filter(scope).select_related("venue")
     awaiting = Q(status=RectificationOrder.Status.SUBMITTED, issued_by=user)
     overdue = Q(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
-    counts = orders.aggregate(awaiting=Count("id", filter=awaiting), overdue=Count("id", filter=overdue))
+    # Counted over the orders of the two lines only (each checks its visibility), not every open one.
+    counts = orders.filter(awaiting | overdue).aggregate(awaiting=Count("id", filter=awaiting),
+                                                         overdue=Count("id", filter=overdue))
     if counts["awaiting"]:
         lines.append(WorkLine(
             count=counts["awaiting"],
@@ -228,17 +232,17 @@ def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
         ))
 
     tasks = (InterviewTask.objects.visible_to(user).filter(scope, status=InterviewTask.Status.OPEN)
-             .select_related("venue").order_by("due_on", "id"))
-    n = tasks.count()
-    if n:
+             .select_related("venue").annotate(total=Window(Count("id"))).order_by("due_on", "id"))
+    first_tasks = list(tasks[:WORK_ITEMS])
+    if first_tasks:
         lines.append(WorkLine(
-            count=n, text=_("interviews with venue heads are to be held"),
+            count=first_tasks[0].total, text=_("interviews with venue heads are to be held"),
             url=_url("inspections:tasks", area),
             items=tuple(WorkItem(
                 text=_("%(venue)s: %(reason)s") % {"venue": t.venue.name, "reason": t.get_reason_display()},
                 url=f"{reverse('inspections:interview_new')}?task={t.pk}",
                 late=bool(t.due_on and t.due_on < today),
-            ) for t in tasks[:WORK_ITEMS]),
+            ) for t in first_tasks),
         ))
     return lines
 

@@ -108,6 +108,9 @@ class Inspection(models.Model):
             # The plan/calendar and the "last inspection per venue" of the supervision schedule.
             models.Index(fields=["venue", "status", "carried_out_at"], name="inspection_venue_status_idx"),
             models.Index(fields=["status", "planned_for"], name="inspection_plan_idx"),
+            # The home's "planned for you": one officer's open plans, whatever the area's size.
+            models.Index(fields=["assignee", "planned_for"], condition=Q(status="planned"),
+                         name="inspection_assignee_plan_idx"),
         ]
 
     def __str__(self) -> str:
