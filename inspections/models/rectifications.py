@@ -132,9 +132,6 @@ class RectificationOrder(models.Model):
         indexes = [
             # The overdue job: open orders with the venue, by deadline.
             models.Index(fields=["status", "deadline"], name="rectification_status_deadline"),
-            # The home's first overdue orders: read in deadline order, stopping at three.
-            models.Index(fields=["deadline", "id"], condition=Q(status__in=["issued", "rejected"]),
-                         name="rectification_with_venue_idx"),
         ]
 
     def __str__(self) -> str:
