@@ -287,3 +287,29 @@ def test_tile_url_setting_is_checked_at_start_and_allowed_as_an_image_source(url
         assert "img-src 'self' data: blob: https://tiles.gaj.local;" in out.stdout
     else:
         assert out.returncode != 0 and "DAODAO_MAP_TILE_URL" in out.stderr
+
+
+def test_each_line_counts_all_its_rows_and_names_the_first_three_in_order(client_for, users, loaded, tree):
+    """The lines read their first items and their total in one query (window functions):
+    with 28 of each thing, the total is 28 and the items are the first three of the list."""
+    _grow(tree, users, 27)
+    client = client_for(users["officer_a"])
+    work = {line.url: line for line in client.get("/").context["work"]}
+    high = work[reverse("alerts:inbox") + "?state=open&severity=3&sort=oldest"]
+    oldest = Alert.objects.filter(venue__station__parent=tree["district_a"], status=Alert.Status.OPEN,
+                                  severity=Alert.Severity.HIGH).order_by("first_raised_at", "id")
+    assert high.count == 28 and [i.url for i in high.items] == [reverse("alerts:detail", args=[a.pk])
+                                                                 for a in oldest[:3]]
+    overdue = work[reverse("inspections:board") + "?show=overdue"]
+    first = RectificationOrder.objects.filter(venue__station__parent=tree["district_a"],
+                                              deadline__lt=timezone.localdate(),
+                                              status=RectificationOrder.Status.ISSUED).order_by("deadline", "id")
+    assert overdue.count == 28 and [i.url for i in overdue.items] == [reverse("inspections:order", args=[o.pk])
+                                                                       for o in first[:3]]
+    for url in (reverse("inspections:board") + "?show=submitted&mine=1", reverse("inspections:tasks"),
+                reverse("inspections:plan") + "?mine=1&due=today",
+                reverse("alerts:inbox") + "?state=dispatched&assigned=me&sort=oldest"):
+        assert work[url].count == 28 and len(work[url].items) == 3, url
+    # Another district's officer: their own one of each, never ours.
+    other = {line.url: line.count for line in client_for(users["officer_b"]).get("/").context["work"]}
+    assert other[reverse("alerts:inbox") + "?state=open&severity=3&sort=oldest"] == 1
