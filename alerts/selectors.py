@@ -1,8 +1,8 @@
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -104,28 +104,39 @@ def _alert_item(alert: Alert) -> WorkItem:
 
 
 def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
-    """Unassigned high alerts, and alerts dispatched to me or my station (three queries)."""
+    """Unassigned high alerts, and alerts dispatched to me or my station: one query for both
+    lines, their first three alerts each with the line's total (window functions over the
+    active alerts of the two lines; the inbox index leaves out the closed and dismissed)."""
     user = request.user
     if not user.works_police_side:
         return []
-    qs = (Alert.objects.visible_to(user).filter(area_scope(user, area, "venue__"))
-          .select_related("venue").order_by("first_raised_at"))
     unassigned = Q(status=Alert.Status.OPEN, severity=Alert.Severity.HIGH)
     mine = Q(status=Alert.Status.DISPATCHED) & assigned_to(user)
-    counts = qs.aggregate(unassigned=Count("id", filter=unassigned), mine=Count("id", filter=mine))
+    line = Case(When(unassigned, then=Value(0)), default=Value(1))
+    # list[Any]: the rows carry their window annotations (line, total, nth).
+    first: list[Any] = list(
+        Alert.objects.visible_to(user)
+        .filter(area_scope(user, area, "venue__"), unassigned | mine,
+                status__in=[Alert.Status.OPEN, Alert.Status.DISPATCHED])
+        .select_related("venue")
+        .annotate(line=line, total=Window(Count("id"), partition_by=[line]),
+                  nth=Window(RowNumber(), partition_by=[line], order_by=[F("first_raised_at"), F("id")]))
+        .filter(nth__lte=WORK_ITEMS).order_by("line", "first_raised_at", "id"))
     lines = []
-    if counts["unassigned"]:
+    high = [a for a in first if a.line == 0]
+    if high:
         lines.append(WorkLine(
-            count=counts["unassigned"], urgent=True,
+            count=high[0].total, urgent=True,
             text=_("high-severity alerts wait to be dispatched to a station or officer"),
             url=_inbox_url(area, state="open", severity=Alert.Severity.HIGH, sort="oldest"),
-            items=tuple(_alert_item(a) for a in qs.filter(unassigned)[:WORK_ITEMS]),
+            items=tuple(_alert_item(a) for a in high),
         ))
-    if counts["mine"]:
+    dispatched = [a for a in first if a.line == 1]
+    if dispatched:
         lines.append(WorkLine(
-            count=counts["mine"],
+            count=dispatched[0].total,
             text=_("alerts were dispatched to you or your station and wait for feedback"),
             url=_inbox_url(area, state="dispatched", assigned="me", sort="oldest"),
-            items=tuple(_alert_item(a) for a in qs.filter(mine)[:WORK_ITEMS]),
+            items=tuple(_alert_item(a) for a in dispatched),
         ))
     return lines

@@ -308,6 +308,11 @@ class SigninRow:
     def rate(self) -> float | None:
         return 100 * self.signed / self.expected if self.expected else None
 
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The fields in order (``SigninRow(*t)`` reads them back): what the cache stores."""
+        return (self.pk, self.name, self.station, self.signed, self.expected, self.active_days, self.closed_days,
+                self.far, self.untrained)
+
 
 def signin_stats(user: Any, area: Any, start: date, end: date) -> list[SigninRow]:
     """Operating venues of the area with their sign-in figures from ``start`` to ``end``,

@@ -4,7 +4,7 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -215,7 +215,8 @@ def _url(name: str, area: Any, **params: Any) -> str:
 
 def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     """Inspections planned for me today or overdue, orders awaiting my acceptance, overdue
-    orders, interviews to hold. Four counting queries, then at most three items per line."""
+    orders, interviews to hold: three queries, each reading the first three items of its
+    lines with the line's total counted over the same rows (window functions, before the limit)."""
     user = request.user
     if not user.works_police_side:
         return []
@@ -224,10 +225,10 @@ def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     lines = []
 
     plans = (Inspection.objects.visible_to(user).planned().filter(scope, assignee=user, planned_for__lte=today)
-             .select_related("venue").order_by("planned_for", "id"))
-    n = plans.count()
-    if n:
-        first = list(plans[:WORK_ITEMS])
+             .select_related("venue").annotate(total=Window(Count("id"))).order_by("planned_for", "id"))
+    first: list[Any] = list(plans[:WORK_ITEMS])  # with their window annotation (total)
+    if first:
+        n = first[0].total
         lines.append(WorkLine(
             count=n, urgent=first[0].planned_for is not None and first[0].planned_for < today,
             text=_("inspections are planned for you today or are overdue"),
@@ -244,10 +245,18 @@ def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
     orders = RectificationOrder.objects.visible_to(user).open().filter(scope).select_related("venue")
     awaiting = Q(status=RectificationOrder.Status.SUBMITTED, issued_by=user)
     overdue = Q(status__in=RectificationOrder.WITH_VENUE, deadline__lt=today)
-    counts = orders.aggregate(awaiting=Count("id", filter=awaiting), overdue=Count("id", filter=overdue))
-    if counts["awaiting"]:
+    # One query for both lines: the orders of the two lines only (each checks its visibility),
+    # numbered within their line in the line's order, the first three of each with its total.
+    line = Case(When(awaiting, then=Value(0)), default=Value(1))
+    first_orders: list[Any] = list(orders.filter(awaiting | overdue).annotate(
+        line=line, total=Window(Count("id"), partition_by=[line]),
+        nth=Window(RowNumber(), partition_by=[line], order_by=[
+            Case(When(awaiting, then=F("last_submitted_on")), default=F("deadline")), F("id")]),
+    ).filter(nth__lte=WORK_ITEMS).order_by("line", "nth"))
+    waiting = [o for o in first_orders if o.line == 0]
+    if waiting:
         lines.append(WorkLine(
-            count=counts["awaiting"],
+            count=waiting[0].total,
             text=_("rectifications you ordered have evidence submitted and await your acceptance"),
             url=_url("inspections:board", area, show="submitted", mine=1),
             items=tuple(WorkItem(
@@ -255,32 +264,33 @@ def work_lines(request: AuthedRequest, area: Any) -> list[WorkLine]:
                     "venue": o.venue.name, "requirement": o.requirement,
                     "date": f"{o.last_submitted_on:%m-%d}" if o.last_submitted_on else "—"},
                 url=reverse("inspections:order", args=[o.pk]),
-            ) for o in orders.filter(awaiting).order_by("last_submitted_on", "id")[:WORK_ITEMS]),
+            ) for o in waiting),
         ))
-    if counts["overdue"]:
+    late = [o for o in first_orders if o.line == 1]
+    if late:
         lines.append(WorkLine(
-            count=counts["overdue"], urgent=True,
+            count=late[0].total, urgent=True,
             text=_("rectification orders are past their deadline"),
             url=_url("inspections:board", area, show="overdue"),
             items=tuple(WorkItem(
                 text=_("%(venue)s: %(requirement)s (deadline %(date)s)") % {
                     "venue": o.venue.name, "requirement": o.requirement, "date": f"{o.deadline:%m-%d}"},
                 url=reverse("inspections:order", args=[o.pk]), late=True,
-            ) for o in orders.filter(overdue).order_by("deadline", "id")[:WORK_ITEMS]),
+            ) for o in late),
         ))
 
     tasks = (InterviewTask.objects.visible_to(user).filter(scope, status=InterviewTask.Status.OPEN)
-             .select_related("venue").order_by("due_on", "id"))
-    n = tasks.count()
-    if n:
+             .select_related("venue").annotate(total=Window(Count("id"))).order_by("due_on", "id"))
+    first_tasks: list[Any] = list(tasks[:WORK_ITEMS])
+    if first_tasks:
         lines.append(WorkLine(
-            count=n, text=_("interviews with venue heads are to be held"),
+            count=first_tasks[0].total, text=_("interviews with venue heads are to be held"),
             url=_url("inspections:tasks", area),
             items=tuple(WorkItem(
                 text=_("%(venue)s: %(reason)s") % {"venue": t.venue.name, "reason": t.get_reason_display()},
                 url=f"{reverse('inspections:interview_new')}?task={t.pk}",
                 late=bool(t.due_on and t.due_on < today),
-            ) for t in tasks[:WORK_ITEMS]),
+            ) for t in first_tasks),
         ))
     return lines
 

@@ -111,6 +111,9 @@ class Inspection(models.Model):
             # The plan page's "carried out" list, newest first: a page read by index, not a
             # sort of the city's year of inspections (~75,000).
             models.Index(fields=["status", "carried_out_at"], name="inspection_done_at_idx"),
+            # The home's "planned for you": one officer's open plans, whatever the area's size.
+            models.Index(fields=["assignee", "planned_for"], condition=Q(status="planned"),
+                         name="inspection_assignee_plan_idx"),
         ]
 
     def __str__(self) -> str:

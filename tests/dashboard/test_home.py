@@ -163,14 +163,16 @@ def test_home_query_count_is_constant(client_for, users, loaded, tree, city_offi
     _grow(tree, users, 27)
     large = count()
     # Appeals' two work lines (open appeals, re-visits to schedule): one query each; the hair
-    # self-test panel: applications waiting and two grouped counts by district.
-    assert (small, large) == {"officer_a": (50, 50), "officer_city": (52, 52)}[who]
+    # self-test panel: applications waiting and two grouped counts by district. The work
+    # list's alerts, planned inspections, orders and interviews: one query each (the first
+    # items of each line with the line's total).
+    assert (small, large) == {"officer_a": (44, 44), "officer_city": (49, 49)}[who]
 
 
 @pytest.mark.parametrize("who", ["officer_a", "officer_city"])
 def test_cached_home_query_count_is_constant(client_for, users, loaded, tree, city_officer, who, settings):
-    """What most readers get: trends, map and figure tiles from the cache, the work list,
-    the districts and the reader's notices live."""
+    """What most readers get: trends, map, figure tiles and the districts side by side from
+    the cache, the work list and the reader's notices live."""
     from django.core.cache import cache
 
     settings.DAODAO_DASHBOARD_CACHE_SECONDS = 600
@@ -187,7 +189,7 @@ def test_cached_home_query_count_is_constant(client_for, users, loaded, tree, ci
     small = count()
     _grow(tree, users, 27)
     large = count()
-    assert (small, large) == {"officer_a": (20, 20), "officer_city": (22, 22)}[who]
+    assert (small, large) == {"officer_a": (14, 14), "officer_city": (14, 14)}[who]
 
 
 def test_only_the_most_specific_nav_entry_is_active(client_for, users):
@@ -262,7 +264,7 @@ def test_warming_job_builds_every_scope_so_the_first_reader_waits_for_nothing(cl
     client = client_for(users["officer_a"])
     with CaptureQueriesContext(connection) as q:
         r = client.get("/")
-    assert len(q) == 20  # the cached home's count: nothing was built for this reader
+    assert len(q) == 14  # the cached home's count: nothing was built for this reader
     assert "越城KTV" in r.context["map_html"] and "柯桥足浴" not in r.context["map_html"]
     r = client_for(users["officer_b"]).get("/")
     assert "越城KTV" not in r.context["map_html"] + r.context["trends_html"] + r.context["figures_html"]
@@ -285,3 +287,29 @@ def test_tile_url_setting_is_checked_at_start_and_allowed_as_an_image_source(url
         assert "img-src 'self' data: blob: https://tiles.gaj.local;" in out.stdout
     else:
         assert out.returncode != 0 and "DAODAO_MAP_TILE_URL" in out.stderr
+
+
+def test_each_line_counts_all_its_rows_and_names_the_first_three_in_order(client_for, users, loaded, tree):
+    """The lines read their first items and their total in one query (window functions):
+    with 28 of each thing, the total is 28 and the items are the first three of the list."""
+    _grow(tree, users, 27)
+    client = client_for(users["officer_a"])
+    work = {line.url: line for line in client.get("/").context["work"]}
+    high = work[reverse("alerts:inbox") + "?state=open&severity=3&sort=oldest"]
+    oldest = Alert.objects.filter(venue__station__parent=tree["district_a"], status=Alert.Status.OPEN,
+                                  severity=Alert.Severity.HIGH).order_by("first_raised_at", "id")
+    assert high.count == 28 and [i.url for i in high.items] == [reverse("alerts:detail", args=[a.pk])
+                                                                 for a in oldest[:3]]
+    overdue = work[reverse("inspections:board") + "?show=overdue"]
+    first = RectificationOrder.objects.filter(venue__station__parent=tree["district_a"],
+                                              deadline__lt=timezone.localdate(),
+                                              status=RectificationOrder.Status.ISSUED).order_by("deadline", "id")
+    assert overdue.count == 28 and [i.url for i in overdue.items] == [reverse("inspections:order", args=[o.pk])
+                                                                       for o in first[:3]]
+    for url in (reverse("inspections:board") + "?show=submitted&mine=1", reverse("inspections:tasks"),
+                reverse("inspections:plan") + "?mine=1&due=today",
+                reverse("alerts:inbox") + "?state=dispatched&assigned=me&sort=oldest"):
+        assert work[url].count == 28 and len(work[url].items) == 3, url
+    # Another district's officer: their own one of each, never ours.
+    other = {line.url: line.count for line in client_for(users["officer_b"]).get("/").context["work"]}
+    assert other[reverse("alerts:inbox") + "?state=open&severity=3&sort=oldest"] == 1

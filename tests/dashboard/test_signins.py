@@ -114,3 +114,72 @@ def test_an_export_too_big_for_one_request_sends_back_to_the_page(client_for, us
     assert r.status_code == 302 and r.url.startswith(reverse("dashboard:signins") + "?start=")
     assert "6 行" in client.get(r.url).content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+# --- The stored ranking (a province's 30,000 venues: a page reads its 50 rows) ----------
+
+def _ranking(client, **params):
+    r = client.get(reverse("dashboard:signins"), params)
+    assert r.status_code == 200
+    return r, [(v.name, v.signed, v.expected) for v in r.context["page"]]
+
+
+def test_a_page_of_the_stored_ranking_is_the_page_counted_afresh(client_for, users, venues, days, settings,
+                                                                 monkeypatch):
+    from dashboard import views
+
+    period = {"start": f"{days - timedelta(days=2)}", "end": f"{days}"}
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 0
+    client = client_for(users["officer_a"])
+    _r, afresh = _ranking(client, **period)
+    assert [name for name, _s, _e in afresh] == ["府山酒吧", "越城KTV"]
+    settings.DAODAO_DASHBOARD_CACHE_SECONDS = 600
+    monkeypatch.setattr(views, "SIGNIN_PAGE_SIZE", 1)  # one row per stored entry and page
+    pages = [_ranking(client, **period, page=n) for n in (1, 2)]
+    assert [row for _r, rows in pages for row in rows] == afresh
+    assert pages[1][0].context["page"].paginator.count == 2 and not pages[1][0].context["page"].has_next()
+    assert "截至" in pages[0][0].content.decode()  # the page says when the figures were counted
+
+
+def test_the_stored_ranking_is_the_readers_scope_never_another(client_for, users, venues, days, tree):
+    _r, mine = _ranking(client_for(users["officer_a"]))
+    _r, theirs = _ranking(client_for(users["officer_b"]))
+    assert {name for name, _s, _e in mine} == {"越城KTV", "府山酒吧"}
+    assert [name for name, _s, _e in theirs] == ["柯桥足浴"]
+    # The same scope narrowed to a station, and a station officer's own scope.
+    _r, station = _ranking(client_for(users["officer_a"]), area=tree["station_a2"].pk)
+    assert [name for name, _s, _e in station] == ["府山酒吧"]
+    _r, below = _ranking(client_for(users["officer_a1"]))
+    assert [name for name, _s, _e in below] == ["越城KTV"]
+
+
+def test_figures_are_counted_again_after_the_cache_time_and_a_lost_page_is_recounted(client_for, users, venues,
+                                                                                     days):
+    from django.core.cache import cache
+
+    client = client_for(users["officer_a"])
+    _r, before = _ranking(client)
+    VenueDay.objects.filter(venue=venues["a2"], day=days).update(signed_in=25)
+    _r, stored = _ranking(client)
+    assert stored == before  # within the cache time: the stored figures, with their time shown
+    from dashboard.views import scope_key
+
+    key = f"dashboard:signins:{scope_key(users['officer_a'])}::{days - timedelta(days=29)}:{days}:{days}"
+    cache.delete(f"{key}:{cache.get(key)['build']}:0")
+    _r, recounted = _ranking(client)  # a page left the cache: the ranking is counted again
+    assert dict((n, s) for n, s, _e in recounted)["府山酒吧"] == 25
+
+
+def test_the_warming_job_counts_the_default_period_before_anyone_asks(client_for, users, venues, days,
+                                                                     city_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboard.tasks import warm_home
+
+    warm_home()
+    client = client_for(users["officer_a"])
+    with CaptureQueriesContext(connection) as q:
+        _r, rows = _ranking(client)
+    assert not any("staff_venueday" in x["sql"] for x in q.captured_queries)
+    assert {name for name, _s, _e in rows} == {"越城KTV", "府山酒吧"}
