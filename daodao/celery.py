@@ -46,6 +46,8 @@ app.conf.beat_schedule = {
     "ratings-close-periods": {"task": "ratings.close_periods", "schedule": crontab(hour=3, minute=30)},
     # The police home's trends, map and figure tiles, rebuilt before their 10-minute cache expires.
     "dashboard-warm-home": {"task": "dashboard.warm_home", "schedule": crontab(minute="*/5")},
+    # Background export files past their keeping time deleted; jobs a dead worker left running failed.
+    "exports-cleanup": {"task": "exports.cleanup", "schedule": crontab(hour=4, minute=30)},
     # 月报 of the month that ended, after close_periods has graded it; keeps existing versions, re-runs build nothing.
     "reports-build-monthly": {"task": "reports.build_monthly_reports",
                               "schedule": crontab(day_of_month=1, hour=4, minute=0)},

@@ -161,18 +161,25 @@ class Sheet:
     widths: Sequence[int] = ()
 
 
-def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    """A workbook written row by row (openpyxl write-only: memory stays flat however many
-    rows), each sheet with a bold title row, a frozen header, an autofilter over the header
-    and the rows, and column widths wide enough for Chinese headers. Dates stay real dates and
-    numbers real numbers, so the file sorts and sums in Excel."""
+# Excel's limit is 1,048,576 rows a sheet; a longer list continues on a sheet of its own
+# (title and header repeated), so a province-wide export is still one file.
+MAX_SHEET_ROWS = 1_000_000
+
+
+def xlsx_write(target: Any, sheets: Sequence[Sheet]) -> None:
+    """Write a workbook to ``target`` (a response or a file) row by row (openpyxl
+    write-only: memory stays flat however many rows), each sheet with a bold title row, a
+    frozen header, an autofilter over the header and the rows, and column widths wide
+    enough for Chinese headers. Dates stay real dates and numbers real numbers, so the file
+    sorts and sums in Excel."""
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE6F0")
-    for sheet in sheets:
-        ws = wb.create_sheet(title=sheet.name[:31])
-        n_cols = max(len(sheet.headers), 1)
+
+    def start(sheet: Sheet, part: int) -> Any:
+        name = sheet.name[:31] if part == 1 else f"{sheet.name[:26]} ({part})"
+        ws = wb.create_sheet(title=name)
         for i, h in enumerate(sheet.headers, start=1):
             width = sheet.widths[i - 1] if i <= len(sheet.widths) else max(10, len(str(h)) * 2 + 4)
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -188,15 +195,32 @@ def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse
             c.font, c.fill, c.alignment = bold, fill, Alignment(vertical="center")
             header_cells.append(c)
         ws.append(header_cells)
-        last = 2
+        return ws
+
+    for sheet in sheets:
+        n_cols = max(len(sheet.headers), 1)
+        part = 1
+        ws, last = start(sheet, part), 2
         for row in sheet.rows:
+            if last - 2 >= MAX_SHEET_ROWS:
+                ws.auto_filter.ref = f"A2:{get_column_letter(n_cols)}{last}"
+                part += 1
+                ws, last = start(sheet, part), 2
             ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in map(_cell, row)])
             last += 1
         ws.auto_filter.ref = f"A2:{get_column_letter(n_cols)}{last}"
+    wb.save(target)
+
+
+def xlsx_filename(filename: str) -> str:
+    return f"{filename}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+def xlsx_sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    """The workbook of ``xlsx_write`` as a download."""
     response = HttpResponse(content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
-    wb.save(response)
+    response["Content-Disposition"] = f'attachment; filename="{xlsx_filename(filename)}"'
+    xlsx_write(response, sheets)
     return response
 
 

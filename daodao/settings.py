@@ -54,6 +54,7 @@ PROJECT_APPS = [
     "inspections",
     "hairtests",
     "notices",
+    "exports",
     "pledges",
     "outreach",
     "training",
@@ -175,6 +176,7 @@ CELERY_TASK_ROUTES = {
     "ratings.*": {"queue": "heavy"},
     "reports.*": {"queue": "heavy"},
     "dashboard.*": {"queue": "heavy"},
+    "exports.export_run": {"queue": "heavy"},
     "*.maintain_*partitions": {"queue": "heavy"},
 }
 # POST /api/v1/signins/ answered by staff/fastpath.py (on by default; 0 sends it through DRF,
@@ -187,6 +189,8 @@ DAODAO_SIGNIN_RETENTION_MONTHS = int(os.environ.get("DAODAO_SIGNIN_RETENTION_MON
 DAODAO_AUDIT_RETENTION_MONTHS = int(os.environ.get("DAODAO_AUDIT_RETENTION_MONTHS", "36"))
 # Appeals (appeals/): a venue may appeal a frozen quarterly rating until this many days after
 # the quarter's last day; a narcotics officer decides within DECISION days of the filing.
+# Background exports (exports/): files are deleted this many days after they were asked for.
+DAODAO_EXPORT_KEEP_DAYS = int(os.environ.get("DAODAO_EXPORT_KEEP_DAYS", "7"))
 DAODAO_APPEAL_WINDOW_DAYS = int(os.environ.get("DAODAO_APPEAL_WINDOW_DAYS", "15"))
 DAODAO_APPEAL_DECISION_DAYS = int(os.environ.get("DAODAO_APPEAL_DECISION_DAYS", "20"))
 

@@ -69,6 +69,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("ratings/", include("ratings.urls")),
     path("appeals/", include("appeals.urls")),
+    path("exports/", include("exports.urls")),
     # The rating plaque's QR code: public, shows only name, star level and validity.
     path("r/<str:token>/", ratings_views.plaque_public, name="rating_plaque_public"),
     # The venue poster's QR code: public, reached by employees without an account.

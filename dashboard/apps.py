@@ -14,7 +14,11 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from daodao import ui
+        from exports.registry import export_kind
 
+        from .signin_export import KIND, signin_days_job
         from .views import venue_trend_panel
+
+        export_kind(KIND, signin_days_job)
 
         ui.venue_panel("dashboard/venue_trend.html", venue_trend_panel, order=21)

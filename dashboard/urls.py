@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import signin_export, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("signins/", views.signin_stats, name="signins"),
-    path("signins/export/", views.signin_stats_export, name="signins_export"),
+    path("signins/export/", signin_export.signin_stats_export, name="signins_export"),
 ]

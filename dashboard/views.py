@@ -3,29 +3,22 @@ from typing import Any
 from uuid import uuid4
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.authed import AuthedRequest
-from audit.models import AuditEvent
-from audit.services import audit_record
 from daodao import ui
-from daodao.excel import Sheet, export_title, xlsx_sheets_response
 from ratings.models import Colour, Tier
 from venues import views as venue_views
 from venues.maps import project
-from venues.models import Venue
-from venues.scoping import area_scope
 from venues.selectors import area_from_request, areas_for_user, venue_counts_for_user
 
 from . import selectors
@@ -209,10 +202,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 # --- Sign-in statistics per venue and day ----------------------------------------------
 
-SIGNIN_EXPORT_MAX_ROWS = 100_000
-
-
-def _signin_filters(request: AuthedRequest) -> dict[str, Any]:
+def signin_filters(request: AuthedRequest) -> dict[str, Any]:
     user = request.user
     if not user.works_police_side:
         raise Http404
@@ -288,7 +278,7 @@ def signin_stats(request: AuthedRequest) -> HttpResponse:
     venues signing in least first; police and administrators, scoped and narrowed to an area.
     The ranking comes from ``signin_snapshot`` (counted at most every few minutes, the time
     shown); a page of it is built for the rows shown only."""
-    f = _signin_filters(request)
+    f = signin_filters(request)
     args = (request.user, f["area"], f["start"], f["end"])
     rows, as_of = signin_snapshot(*args)
     try:
@@ -302,38 +292,6 @@ def signin_stats(request: AuthedRequest) -> HttpResponse:
         **f, "page": page, "areas": areas_for_user(request.user), "query": query.urlencode(),
         "days": (f["end"] - f["start"]).days + 1, "as_of": as_of,
     })
-
-
-@login_required
-def signin_stats_export(request: AuthedRequest) -> HttpResponse:
-    """Sign-in statistics per venue and day, as filtered on the page, audited; streamed row
-    by row (3,000 venues over 92 days are 276,000 rows)."""
-    f = _signin_filters(request)
-    user, start, end, area = request.user, f["start"], f["end"], f["area"]
-    n_venues = Venue.objects.filter(area_scope(user, area)).operating().count()
-    n_rows = n_venues * ((end - start).days + 1)
-    if n_rows > SIGNIN_EXPORT_MAX_ROWS:
-        # openpyxl writes ~4,000 rows a second here: a bigger file would outlast the request.
-        messages.error(request, _("%(rows)s rows (%(venues)s venues × %(days)s days) are more than one file "
-                                  "holds (%(max)s): choose a district or station, or fewer days.") % {
-            "rows": n_rows, "venues": n_venues, "days": (end - start).days + 1, "max": SIGNIN_EXPORT_MAX_ROWS})
-        return redirect(f"{reverse('dashboard:signins')}?{request.GET.urlencode()}")
-    audit_record(action=AuditEvent.Action.EXPORT, request=request,
-                 detail={"what": "signin_stats", "filters": {k: v for k, v in request.GET.items() if k != "page"},
-                         "rows": n_rows})
-    filters = [(_("District or station"), area.name if area else ""),
-               (_("From"), f"{start:%Y-%m-%d}"), (_("To"), f"{end:%Y-%m-%d}")]
-    what = _("Sign-ins per venue and day")
-    yes = _("yes")
-    rows = ((name, station, day, signed, expected, yes if closed else "", reason, far, untrained)
-            for name, station, day, signed, expected, closed, reason, far, untrained
-            in selectors.signin_stats_days(user, area, start, end))
-    return xlsx_sheets_response(f"signins-{start:%Y%m%d}-{end:%Y%m%d}", [Sheet(
-        name=what, title=export_title(what=what, user=user, filters=filters),
-        widths=(26, 14, 12, 10, 10, 8, 20, 12, 12),
-        headers=[_("Venue"), _("Police station"), _("Day"), _("Signed in"), _("Expected"), _("Closed that day"),
-                 _("Closure reason"), _("Far from the venue"), _("Before training")],
-        rows=rows)])
 
 
 def venue_trend_panel(request: AuthedRequest, venue: Any) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"audit"},                     # the audit log
     {"accounts"},                  # users, roles, capabilities, jurisdictions
     {"notices", "venues"},         # in-app notices; the venue registry and scoping
+    {"exports"},                   # background exports (kinds registered from above)
     {"alerts"},                    # the police inbox
     {"staff"},                     # employees, sign-in, the detector
     {"inspections", "pledges", "outreach", "hairtests"},

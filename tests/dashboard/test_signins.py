@@ -105,10 +105,10 @@ def test_venue_page_shows_90_days_against_expected(client_for, users, venues, da
     assert client_for(users["officer_b"]).get(reverse("venues:detail", args=[venues["a"].pk])).status_code == 404
 
 
-def test_an_export_too_big_for_one_request_sends_back_to_the_page(client_for, users, venues, days, monkeypatch):
-    from dashboard import views
+def test_an_export_too_big_for_one_file_sends_back_to_the_page(client_for, users, venues, days, monkeypatch):
+    from dashboard import signin_export
 
-    monkeypatch.setattr(views, "SIGNIN_EXPORT_MAX_ROWS", 5)
+    monkeypatch.setattr(signin_export, "SIGNIN_EXPORT_MAX_ROWS", 5)
     client = client_for(users["officer_a"])
     r = client.get(reverse("dashboard:signins_export"), {"start": f"{days - timedelta(days=2)}", "end": f"{days}"})
     assert r.status_code == 302 and r.url.startswith(reverse("dashboard:signins") + "?start=")
