@@ -82,28 +82,41 @@ def interviews_for_user(user: Any) -> QuerySet[Interview]:
 BOARD_COLUMNS = ("overdue", "due_soon", "open", "submitted")
 
 
-def board_for_user(user: Any, *, area: Any = None, mine: bool = False,
-                   show: str = "") -> dict[str, list[RectificationOrder]]:
-    """The rectification board: one query, grouped in memory into the four columns.
+BOARD_COLUMNS = ("overdue", "due_soon", "open", "submitted")
+
+
+def board_for_user(user: Any, *, area: Any = None, mine: bool = False, show: str = "",
+                   per_column: int | None = None) -> dict[str, tuple[list[RectificationOrder], int]]:
+    """The rectification board: per column (overdue, due soon, open, awaiting verification)
+    its orders by deadline and how many there are, in one query.
 
     ``area`` narrows to a district or station, ``mine`` to orders the user issued (the ones
-    waiting for their acceptance), ``show`` to one column."""
+    waiting for their acceptance), ``show`` to one column. ``per_column`` keeps only the
+    most urgent orders of each column (the page: a province has thousands open) -- the rows
+    are numbered and counted per column in SQL, so only those leave the database; None
+    keeps all (the export)."""
     today = timezone.localdate()
-    columns: dict[str, list[RectificationOrder]] = {"overdue": [], "due_soon": [], "open": [], "submitted": []}
     qs = orders_for_user(user).open().filter(area_scope(user, area, "venue__"))
     if mine:
         qs = qs.filter(issued_by=user)
-    for order in qs.order_by("deadline", "id"):
-        if order.status == RectificationOrder.Status.SUBMITTED:
-            columns["submitted"].append(order)
-        elif order.deadline < today:
-            columns["overdue"].append(order)
-        elif order.deadline <= today + timedelta(days=DUE_SOON_DAYS):
-            columns["due_soon"].append(order)
-        else:
-            columns["open"].append(order)
-    if show in columns:
-        columns = {k: (v if k == show else []) for k, v in columns.items()}
+    column = Case(
+        When(status=RectificationOrder.Status.SUBMITTED, then=Value("submitted")),
+        When(deadline__lt=today, then=Value("overdue")),
+        When(deadline__lte=today + timedelta(days=DUE_SOON_DAYS), then=Value("due_soon")),
+        default=Value("open"))
+    if show in BOARD_COLUMNS:
+        qs = qs.alias(board_column=column).filter(board_column=show)
+    order = [F("deadline").asc(), F("id").asc()]
+    numbered = qs.annotate(board_column=column,
+                           board_n=Window(RowNumber(), partition_by=[column], order_by=order),
+                           board_total=Window(Count("id"), partition_by=[column]))
+    if per_column is not None:
+        numbered = numbered.filter(board_n__lte=per_column)
+    columns: dict[str, tuple[list[RectificationOrder], int]] = {k: ([], 0) for k in BOARD_COLUMNS}
+    for o in numbered.order_by("deadline", "id"):
+        key = getattr(o, "board_column")  # noqa: B009 -- annotations mypy cannot see
+        columns[key][0].append(o)
+        columns[key] = (columns[key][0], getattr(o, "board_total"))  # noqa: B009
     return columns
 
 

@@ -79,7 +79,7 @@ def board_export(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")  # an officer's list, not the venue's
     columns = selectors.board_for_user(request.user, area=area_from_request(request),
                                        mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
-    orders = sorted((o for col in columns.values() for o in col), key=lambda o: (o.deadline, o.pk))
+    orders = sorted((o for col, _n in columns.values() for o in col), key=lambda o: (o.deadline, o.pk))
     _audit_export(request, "rectifications", len(orders))
     return xlsx_sheets_response("rectifications", [Sheet(
         name=_("Rectification orders"),

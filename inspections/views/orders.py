@@ -27,13 +27,21 @@ from .common import _check_photos, _errors
 
 # --- Rectification orders ----------------------------------------------------------
 
+# Cards per column on the page; the rest of a column is counted, and the export holds all.
+BOARD_PER_COLUMN = 40
+
+
 @login_required
 def board(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_orders")
     columns = selectors.board_for_user(request.user, area=area_from_request(request),
-                                       mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""))
-    return render(request, "inspections/board.html", {"columns": columns, "today": timezone.localdate(),
-                                                      "filtered": bool(request.GET)})
+                                       mine=bool(request.GET.get("mine")), show=request.GET.get("show", ""),
+                                       per_column=BOARD_PER_COLUMN)
+    query = request.GET.copy()
+    query.pop("show", None)
+    return render(request, "inspections/board.html", {
+        "columns": [(key, orders, total, total - len(orders)) for key, (orders, total) in columns.items()],
+        "today": timezone.localdate(), "filtered": bool(request.GET), "query": query.urlencode()})
 
 
 @login_required

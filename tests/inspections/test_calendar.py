@@ -97,3 +97,34 @@ def test_an_empty_month_says_so(client_for, users, venues):
     _plan(venues["a"], users["officer_a"], 1, day=date(2027, 3, 2))
     body = client_for(users["officer_a"]).get(reverse("inspections:calendar"), {"y": 2027, "m": 3}).content.decode()
     assert "本月没有计划或已完成的检查。" not in body and "越城KTV" in body
+
+
+def test_the_board_names_the_most_urgent_of_each_column_and_counts_the_rest(client_for, users, venues,
+                                                                             monkeypatch):
+    """A province has thousands of open orders: each column shows the earliest deadlines, its
+    full count, and how many more (the export holds them all). Another district sees none."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspections.models import RectificationOrder
+    from inspections.views import orders as order_views
+
+    monkeypatch.setattr(order_views, "BOARD_PER_COLUMN", 2)
+    for _ in range(5):
+        insp = services.inspection_record(venue=venues["a"], by=users["officer_a"], type="routine",
+                                          outcome="rectification", findings=[services.FindingInput("x", "low")])
+        services.rectification_issue(finding=insp.findings.get(), by=users["officer_a"])
+    late = timezone.localdate() - timedelta(days=3)
+    RectificationOrder.objects.filter(pk__in=list(RectificationOrder.objects.order_by("pk")
+                                                  .values_list("pk", flat=True)[:3])).update(
+        issued_on=late - timedelta(days=10), deadline=late)
+    page = client_for(users["officer_a"]).get(reverse("inspections:board"))
+    columns = {key: (orders, total, more) for key, orders, total, more in page.context["columns"]}
+    assert [len(columns["overdue"][0]), columns["overdue"][1], columns["overdue"][2]] == [2, 3, 1]
+    assert columns["open"][1] + columns["due_soon"][1] == 2
+    assert "还有 1 项" in page.content.decode() and "show=overdue" in page.content.decode()
+    everything = selectors.board_for_user(users["officer_a"])
+    assert sum(len(orders) for orders, _total in everything.values()) == 5
+    other = client_for(users["officer_b"]).get(reverse("inspections:board"))
+    assert sum(total for _k, _o, total, _m in other.context["columns"]) == 0
