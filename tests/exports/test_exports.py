@@ -74,6 +74,8 @@ def test_a_large_export_becomes_a_job_with_the_same_rows_as_the_direct_one(clien
     direct = _data_rows(client.get(reverse("dashboard:signins_export"), _period(days)).content)
     assert rows == direct and len(rows) == 6 and venues["b"].name not in str(rows)
     assert AuditEvent.objects.filter(action="export", detail__download=True, detail__job=job.pk).count() == 1
+    # The file is never served by the media view, not even to its owner: only the audited download.
+    assert client.get(job.file.url).status_code == 404
     assert AuditEvent.objects.filter(action="export", detail__background=True, detail__job=job.pk).count() == 1
 
 
