@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from accounts.capabilities import require
 from audit.services import audit_record
 from daodao.excel import read_table, xlsx_response
 from daodao.identifiers import mask_id_number
+from daodao.paginator import LargeCountPaginator
 from staff.employee_session import employee_identify_page
 from staff.models import SignInRefusal
 from venues.selectors import venue_by_signin_token
@@ -101,7 +101,7 @@ def manager_exam(request: AuthedRequest) -> HttpResponse:
 @login_required
 def reports(request: AuthedRequest) -> HttpResponse:
     require(request.user, "sees_coverage")
-    venues = Paginator(pass_rates_by_venue(request.user), 50).get_page(request.GET.get("page"))
+    venues = LargeCountPaginator(pass_rates_by_venue(request.user), 50).get_page(request.GET.get("page"))
     row: Any
     for row in venues:  # annotated rows
         row.rate = round(100 * row.passes / row.n_attempts) if row.n_attempts else 0

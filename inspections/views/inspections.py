@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.authed import AuthedRequest
 from accounts.capabilities import require
 from accounts.roles import Department
+from daodao.paginator import LargeCountPaginator
 from daodao.params import YEAR_MAX, YEAR_MIN, parse_id, parse_int
 from venues.selectors import area_from_request, venue_get_for_user
 
@@ -40,7 +41,7 @@ def plan(request: AuthedRequest) -> HttpResponse:
     planned, done_qs = selectors.plan_lists(request.user, area_from_request(request),
                                             mine=bool(request.GET.get("mine")),
                                             due_today=request.GET.get("due") == "today", day=day)
-    done = Paginator(done_qs, 20).get_page(request.GET.get("page"))
+    done = LargeCountPaginator(done_qs, 20).get_page(request.GET.get("page"))
     # Two lists, each with its own page number; each list's links keep the other's page and the filters.
     keep_planned, keep_done = request.GET.copy(), request.GET.copy()
     keep_planned.pop("ppage", None)

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.html import select_options
 from daodao.identifiers import normalize_phone
+from daodao.paginator import LargeCountPaginator
 from daodao.params import parse_id
 from venues.models import Venue
 from venues.selectors import venue_get_for_user
@@ -67,7 +67,7 @@ def employee_list(request: AuthedRequest) -> HttpResponse:
         rows = list(employment_search(qs, q)[:SEARCH_LIMIT])
         page = None
     else:
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = LargeCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = list(page)
     query = request.GET.copy()
     query.pop("page", None)
