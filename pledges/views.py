@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from accounts.capabilities import require
 from audit.services import audit_record
 from daodao.excel import xlsx_response
 from daodao.identifiers import mask_id_number
+from daodao.paginator import LargeCountPaginator
 from daodao.params import parse_id
 from staff.employee_session import employee_identify_page
 from staff.models import SignInRefusal
@@ -42,9 +42,9 @@ def coverage(request: AuthedRequest) -> HttpResponse:
     missing = employees_without_pledge_for_user(request.user)
     # Two lists on one page, each with its own page number.
     return render(request, "pledges/coverage.html", {
-        "venues": Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page")),
+        "venues": LargeCountPaginator(venues, PAGE_SIZE).get_page(request.GET.get("page")),
         "without_venue_pledge": venues.filter(venue_pledge_ok=False).count(),
-        "missing": Paginator(missing, PAGE_SIZE).get_page(request.GET.get("epage")),
+        "missing": LargeCountPaginator(missing, PAGE_SIZE).get_page(request.GET.get("epage")),
         "epage_query": f"page={parse_id(request.GET.get('page')) or 1}",
         "page_query": f"epage={parse_id(request.GET.get('epage')) or 1}",
     })

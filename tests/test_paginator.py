@@ -15,18 +15,23 @@ def _count(qs):
     return LargeCountPaginator(qs.order_by("pk"), 2).count
 
 
-def test_small_lists_are_counted_exactly_every_time(venues, tree):
+def test_small_lists_are_counted_exactly_every_time(venues, tree, monkeypatch):
     from tests.conftest import LICENCES, make_venue
+
 
     assert _count(Venue.objects.all()) == 3
     make_venue("新场所", tree["station_a1"], LICENCES[3])
     assert _count(Venue.objects.all()) == 4
 
 
-def test_a_large_lists_count_is_kept_per_query(venues, tree, monkeypatch):
+@pytest.mark.parametrize("limits", [{"LARGE": 3}, {"SLOW": 0}])
+def test_a_large_or_slow_lists_count_is_kept_per_query(venues, tree, monkeypatch, settings, limits):
     from tests.conftest import LICENCES, make_venue
 
-    monkeypatch.setattr(paginator, "LARGE", 3)
+    if "LARGE" in limits:
+        monkeypatch.setattr(paginator, "LARGE", limits["LARGE"])
+    else:
+        settings.DAODAO_SLOW_COUNT_MS = limits["SLOW"]
     assert _count(Venue.objects.all()) == 3
     make_venue("新场所", tree["station_a1"], LICENCES[3])
     assert _count(Venue.objects.all()) == 3  # kept for a while
