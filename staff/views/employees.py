@@ -45,6 +45,9 @@ from .common import PAGE_SIZE, SEARCH_LIMIT
 
 # --- Employee registry ----------------------------------------------------------
 
+VENUE_PICK_MAX = 300  # more venues in scope than this: the filter is a name search, not a list
+
+
 def _list_queryset(request: AuthedRequest) -> Any:
     qs = employment_list_for_user(request.user)
     status = request.GET.get("status", "current")
@@ -55,6 +58,9 @@ def _list_queryset(request: AuthedRequest) -> Any:
     venue = parse_id(request.GET.get("venue"))
     if venue is not None:
         qs = qs.filter(venue_id=venue)
+    name = request.GET.get("venue_name", "").strip()[:100]
+    if name:
+        qs = qs.filter(venue__name__icontains=name)
     return qs.order_by("venue__name", "person__name", "id")
 
 
@@ -72,9 +78,13 @@ def employee_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     venues = Venue.objects.visible_to(request.user).order_by("name", "id").values_list("pk", "name")
+    # A district's venues fit a list to pick from; a city's thousands are searched by name.
+    first = list(venues[:VENUE_PICK_MAX + 1])
+    few = len(first) <= VENUE_PICK_MAX
     return render(request, "staff/list.html", {
         "rows": rows, "page": page, "q": q, "query": query.urlencode(),
-        "venue_options": select_options(venues, selected=request.GET.get("venue", "")),
+        "venue_options": select_options(first, selected=request.GET.get("venue", "")) if few else None,
+        "venue_name": request.GET.get("venue_name", "").strip()[:100], "venue_id": parse_id(request.GET.get("venue")),
         "status": request.GET.get("status", "current"),
         "statuses": Employment.Status.choices, "search_limit": SEARCH_LIMIT,
         "can_export": request.user.sees_staff_ids,

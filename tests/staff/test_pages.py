@@ -233,3 +233,23 @@ def test_venue_filter_lists_only_visible_venues_and_keeps_the_choice(client_for,
     assert f'value="{venues["b"].pk}"' not in body  # another district's venue
     body = client_for(users["manager_a2"]).get(reverse("staff:list")).content.decode()
     assert f'value="{venues["a"].pk}"' not in body and f'value="{venues["a2"].pk}"' in body
+
+
+def test_a_city_wide_reader_filters_by_venue_name_instead_of_a_list(client_for, users, venues, monkeypatch):
+    """Past a few hundred venues the filter is a name search (a city's 3,000 are no list to
+    pick from); the search narrows the list and the export, and the scope still holds."""
+    from daodao.identifiers import id_check_char
+    from staff.services import employee_register
+    from staff.views import employees as employee_views
+
+    monkeypatch.setattr(employee_views, "VENUE_PICK_MAX", 1)
+    for v, first17, name in ((venues["a"], "33060219900101001", "张一"), (venues["a2"], "33060219900202001", "李二"),
+                             (venues["b"], "33060319900303001", "王三")):
+        employee_register(venue=v, by=users["officer_a"] if v != venues["b"] else users["officer_b"],
+                          name=name, id_number=first17 + id_check_char(first17), phone="13900000000")
+    client = client_for(users["officer_a"])
+    page = client.get(reverse("staff:list"), {"venue_name": "府山"})
+    body = page.content.decode()
+    assert 'name="venue_name"' in body and '<select name="venue">' not in body
+    assert [e.person.name for e in page.context["rows"]] == ["李二"]
+    assert [e.person.name for e in client.get(reverse("staff:list"), {"venue_name": "柯桥"}).context["rows"]] == []
