@@ -19,7 +19,7 @@ from daodao.qrcode import qr_svg
 
 from .filters import VenueFilter
 from .forms import VenueForm
-from .maps import MapRow, points_markup, project
+from .maps import MAX_DOTS, MapRow, grouped_markup, points_markup, project
 from .models import Venue
 from .selectors import venue_counts_for_user, venue_get_for_user, venue_list_for_user
 from .services import venue_create, venue_rotate_token, venue_update
@@ -63,9 +63,12 @@ def venue_map(request: AuthedRequest) -> HttpResponse:
         "pk", "name", "type", "status", "latitude", "longitude")]
     geometry = project(venues)
     types = dict(Venue.Type.choices)
-    svg = points_markup(geometry["points"], lambda v: f"{v.name} · {types.get(v.type, '')}")
+    grouped = len(geometry["points"]) > MAX_DOTS
+    svg = grouped_markup(geometry["points"]) if grouped else points_markup(
+        geometry["points"], lambda v: f"{v.name} · {types.get(v.type, '')}")
     return render(request, "venues/map.html", {
         "filter": filterset, "map": geometry, "svg": svg, "count": len(venues), "legend": Venue.Status.choices,
+        "grouped": grouped,
     })
 
 

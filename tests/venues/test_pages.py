@@ -186,3 +186,20 @@ def test_map_query_count_is_constant_and_names_are_escaped(client_for, users, tr
     # The filter narrows the dots as it narrows the list; venues without coordinates are counted.
     body = client.get(reverse("venues:map"), {"type": "bar"}).content.decode()
     assert "<title>越城KTV" not in body and "另有 1 家未登记坐标" in body  # 府山酒吧 has none
+
+
+def test_a_map_of_very_many_venues_groups_them_by_place(client_for, users, tree, venues, monkeypatch):
+    """Past MAX_DOTS the dots are grouped into marks that say how many venues they hold (no
+    per-venue links); narrowing the filter below the limit shows each venue again."""
+    from venues import views as venue_views
+
+    monkeypatch.setattr(venue_views, "MAX_DOTS", 0)
+    venues["a2"].latitude, venues["a2"].longitude = "30.000000", "120.580000"  # where 越城KTV is
+    venues["a2"].save()
+    body = client_for(users["officer_a"]).get(reverse("venues:map")).content.decode()
+    assert 'class="status-operating grouped"' in body and "<title>2 家场所</title>" in body
+    assert reverse("venues:detail", args=[venues["a"].pk]) not in body and "越城KTV ·" not in body
+    assert "按位置合并显示" in body
+    monkeypatch.setattr(venue_views, "MAX_DOTS", 10)
+    body = client_for(users["officer_a"]).get(reverse("venues:map")).content.decode()
+    assert "grouped" not in body and "<title>越城KTV · " in body
