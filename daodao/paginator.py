@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 
 LARGE = 20_000
@@ -32,7 +33,10 @@ class LargeCountPaginator(Paginator):
         query = getattr(self.object_list, "query", None)
         if query is None:
             return super().count
-        sql, params = query.sql_with_params()
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:  # a queryset that is .none() for this reader: nothing to count
+            return super().count
         source = f"{getattr(self.object_list, 'db', '')}|{sql}|{params!r}"
         key = "paginator:count:" + hashlib.sha256(source.encode()).hexdigest()
         cached: Any = cache.get(key)

@@ -44,3 +44,9 @@ def test_a_large_or_slow_lists_count_is_kept_per_query(venues, tree, monkeypatch
 
 def test_a_plain_list_is_counted_as_usual():
     assert LargeCountPaginator([1, 2, 3], 2).count == 3
+
+
+def test_an_empty_queryset_of_a_reader_with_no_scope_counts_zero():
+    """A role whose scope is nothing gets ``.none()``: it has no SQL to key on."""
+    page = LargeCountPaginator(Venue.objects.none().order_by("pk"), 2).get_page(1)
+    assert page.paginator.count == 0 and list(page) == []
