@@ -31,6 +31,7 @@ class AppealSerializer(serializers.ModelSerializer):
         model = Appeal
         fields = ["id", "rating", "venue", "venue_name", "deduction", "contested", "contested_points", "reasons",
                   "filed_at", "decide_by", "status", "status_label", "outcome", "outcome_label", "decision_reasons",
+                  "withdrawn_at",
                   "points_restored", "decided_at", "score_before", "tier_before", "score_after", "tier_after"]
         read_only_fields = fields
 
@@ -51,7 +52,8 @@ class DecisionSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("venue", int, description="Only this venue's appeals."),
-    OpenApiParameter("status", str, enum=["open", "overdue", "decided"], description="Only appeals in this state."),
+    OpenApiParameter("status", str, enum=["open", "overdue", "decided", "withdrawn"],
+                     description="Only appeals in this state."),
 ]))
 class AppealViewSet(viewsets.ReadOnlyModelViewSet):
     """Rating appeals of the venues in scope (the venue's managers and the police of its
@@ -96,6 +98,13 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
         d = ser.validated_data
         appeal = services.appeal_decide(appeal=appeal, by=cast(User, request.user), outcome=d["outcome"],
                                         reasons=d["reasons"], points=d.get("points"), request=request)
+        return Response(AppealSerializer(appeal).data)
+
+
+    @extend_schema(request=None, responses={200: AppealSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+        appeal = services.appeal_withdraw(appeal=self.get_object(), by=cast(User, request.user), request=request)
         return Response(AppealSerializer(appeal).data)
 
 

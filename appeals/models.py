@@ -43,6 +43,7 @@ class Appeal(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting decision")
         DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the venue")
 
     rating = models.ForeignKey("ratings.Rating", verbose_name=_("rating"), on_delete=models.PROTECT,
                                related_name="appeals")
@@ -68,6 +69,7 @@ class Appeal(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     # The audited adjustment an upheld appeal made; ``ratings verify`` reads it as a fact.
     adjustment = models.OneToOneField("ratings.ManualAdjustment", verbose_name=_("adjustment"), null=True,
                                       blank=True, on_delete=models.PROTECT, related_name="appeal")
@@ -87,8 +89,10 @@ class Appeal(models.Model):
             models.UniqueConstraint(fields=["rating"], condition=Q(status="open"), name="appeal_one_open_per_rating"),
             models.CheckConstraint(condition=~Q(reasons=""), name="appeal_reasons_required"),
             models.CheckConstraint(
-                condition=Q(status="open", outcome="", decided_at__isnull=True)
-                | (Q(status="decided", decided_at__isnull=False) & ~Q(outcome="") & ~Q(decision_reasons="")),
+                condition=Q(status="open", outcome="", decided_at__isnull=True, withdrawn_at__isnull=True)
+                | (Q(status="decided", decided_at__isnull=False, withdrawn_at__isnull=True) & ~Q(outcome="")
+                   & ~Q(decision_reasons=""))
+                | Q(status="withdrawn", outcome="", decided_at__isnull=True, withdrawn_at__isnull=False),
                 name="appeal_decision_complete"),
             models.CheckConstraint(condition=Q(points_restored__isnull=True) | Q(points_restored__gt=0),
                                    name="appeal_points_restored_positive"),

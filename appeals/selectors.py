@@ -212,5 +212,7 @@ def appeal_list_filter(qs: QuerySet[Appeal], status: str) -> QuerySet[Appeal]:
         return qs.filter(status=Appeal.Status.OPEN, decide_by__lt=timezone.localdate())
     if status == "decided":
         return qs.filter(status=Appeal.Status.DECIDED)
+    if status == "withdrawn":
+        return qs.filter(status=Appeal.Status.WITHDRAWN)
     return qs
 

@@ -127,6 +127,29 @@ def appeal_file(*, by: User, rating: Rating, reasons: str, deduction: Deduction 
     return appeal
 
 
+def appeal_withdraw(*, appeal: Appeal, by: User, request: Any = None) -> Appeal:
+    """A manager of the venue withdraws an appeal still waiting for a decision (filed by
+    mistake, or the venue accepts the rating after all). The rating stays as it was; while
+    the window is open the venue may appeal again. Audited; the district's officers are told."""
+    if not by.manages(appeal.venue):
+        raise PermissionDenied(_("Only a manager of the venue may withdraw its appeal."))
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().select_related("venue", "rating").get(pk=appeal.pk)
+        if locked.status != Appeal.Status.OPEN:
+            raise ValidationError(_("This appeal has already been decided or withdrawn."))
+        locked.status, locked.withdrawn_at = Appeal.Status.WITHDRAWN, timezone.now()
+        locked.save(update_fields=["status", "withdrawn_at"])
+        audit_record(action="appeal_withdraw", request=request, actor=by, target=locked,
+                     detail={"venue": locked.venue_id, "rating": locked.rating_id})
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify(user_ids=district_officer_ids(locked.venue), key=f"appeal-withdrawn:{locked.pk}",
+                    kind="appeal_withdrawn",
+                    title=_("%(venue)s withdrew its appeal against the rating of %(period)s") % {
+                        "venue": locked.venue.name, "period": quarter_display(locked.rating.period_start)},
+                    body="", link=reverse("appeals:detail", args=[locked.pk]), venue_id=None)
+    return locked
+
+
 def _points_restored(appeal: Appeal, outcome: str, points: Decimal | None) -> Decimal | None:
     if outcome == Outcome.REJECTED:
         if points:
@@ -161,7 +184,7 @@ def appeal_decide(*, appeal: Appeal, by: User, outcome: str, reasons: str, point
         raise PermissionDenied(_("Only narcotics officers decide rating appeals."))
     locked = Appeal.objects.select_for_update().select_related("rating__rule_set", "venue").get(pk=appeal.pk)
     if locked.status != Appeal.Status.OPEN:
-        raise ValidationError(_("This appeal has already been decided."))
+        raise ValidationError(_("This appeal has already been decided or withdrawn."))
     if by.pk in contested_recorders(locked.rating, locked.deduction):
         raise PermissionDenied(_("You recorded the contested facts; another narcotics officer of the district "
                                  "must decide this appeal."))

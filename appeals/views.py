@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from .forms import AppealForm, DecisionForm, ReplyForm, RevisitForm, ScheduleFor
 from .models import Appeal, RatingReply, RevisitRequest
 
 PAGE_SIZE = 25
-STATUSES = ("open", "overdue", "decided")
+STATUSES = ("open", "overdue", "decided", "withdrawn")
 
 
 @login_required
@@ -31,7 +32,8 @@ def appeal_list(request: AuthedRequest) -> HttpResponse:
     status = status if status in STATUSES else ""
     qs = selectors.appeal_list_filter(selectors.appeals_for_user(user), status)
     if user.works_police_side:
-        qs = qs.order_by("-status", "decide_by", "-filed_at")  # "open" before "decided", soonest due first
+        # Waiting appeals first, soonest due first; then the decided and withdrawn, newest first.
+        qs = qs.order_by(Case(When(status=Appeal.Status.OPEN, then=0), default=1), "decide_by", "-filed_at")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     revisits = list(selectors.revisits_for_user(user).select_related("inspection")[:20])
     appealable = [(r, quarter_display(r.period_start), selectors.window_ends(r))
@@ -40,7 +42,7 @@ def appeal_list(request: AuthedRequest) -> HttpResponse:
         "page": page, "status": status, "revisits": revisits, "appealable": appealable,
         "schedule_form": ScheduleForm() if user.works_police_side and user.may_inspect else None,
         "statuses": [("", _("All")), ("open", _("Awaiting decision")), ("overdue", _("Decision overdue")),
-                     ("decided", _("Decided"))],
+                     ("decided", _("Decided")), ("withdrawn", _("Withdrawn by the venue"))],
         "today": timezone.localdate(),
     })
 
@@ -69,11 +71,27 @@ def appeal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     recorded_it = (appeal.status == Appeal.Status.OPEN and user.decides_appeals and not may_decide)
     return render(request, "appeals/detail.html", {
         "appeal": appeal, "form": form, "recorded_it": recorded_it,
+        "may_withdraw": appeal.status == Appeal.Status.OPEN and user.manages(appeal.venue),
         "period": quarter_display(appeal.rating.period_start), "attachments": list(appeal.attachments.all()),
         "tier_before": Tier(appeal.tier_before).label,
         "tier_after": Tier(appeal.tier_after).label if appeal.tier_after is not None else "",
         "today": timezone.localdate(),
     })
+
+
+@login_required
+@require_POST
+def appeal_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A manager withdraws the venue's appeal while it waits for a decision."""
+    appeal = selectors.appeal_get_for_user(request.user, pk)
+    try:
+        services.appeal_withdraw(appeal=appeal, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The appeal is withdrawn and the police are told. The rating stays as it "
+                                    "was; you may appeal again until the appeal window closes."))
+    return redirect("appeals:detail", pk=appeal.pk)
 
 
 @login_required

@@ -188,3 +188,37 @@ def test_overdue_appeal_is_on_the_officers_work_list(client_for: Any, users: Any
         assert "越城KTV" in home and "复核已逾期" in home
         # Not on the list of an officer of another district.
         assert "评级申诉待复核" not in client_for(users["officer_b"]).get("/").content.decode()
+
+
+def test_the_manager_withdraws_an_open_appeal_and_may_appeal_again(client_for: Any, api_for: Any, users: Any,
+                                                                   frozen: Rating, decider: Any) -> None:
+    """Withdrawn: the rating unchanged, the officers told, off the work list, audited; the
+    venue may appeal again within the window; nobody else may withdraw it, nor anything
+    decided or withdrawn already."""
+    appeal = services.appeal_file(by=users["manager_a"], rating=frozen, reasons="第一次")
+    score = frozen.score
+    for role in ("officer_a", "manager_a2", "officer_b"):
+        response = client_for(users[role]).post(reverse("appeals:withdraw", args=[appeal.pk]))
+        assert response.status_code in (302, 403, 404)
+        assert Appeal.objects.get(pk=appeal.pk).status == "open", role
+    manager = client_for(users["manager_a"])
+    page = manager.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "撤回申诉" in page
+    assert manager.post(reverse("appeals:withdraw", args=[appeal.pk])).status_code == 302
+    appeal.refresh_from_db()
+    frozen.refresh_from_db()
+    assert appeal.status == "withdrawn" and appeal.withdrawn_at is not None and frozen.score == score
+    assert AuditEvent.objects.filter(action="appeal_withdraw", target_id=str(appeal.pk)).exists()
+    assert Notice.objects.filter(user=decider, kind="appeal_withdrawn").count() == 1
+    assert "已撤回" in manager.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    with pytest.raises(ValidationError, match="已撤回"):
+        services.appeal_withdraw(appeal=appeal, by=users["manager_a"])
+    with pytest.raises(ValidationError):
+        services.appeal_decide(appeal=appeal, by=decider, outcome="upheld", reasons="x")
+    # Appealing again is allowed; the new appeal may be withdrawn through the API too.
+    again = services.appeal_file(by=users["manager_a"], rating=frozen, reasons="第二次")
+    assert api_for(users["officer_a"]).post(f"/api/v1/appeals/{again.pk}/withdraw/").status_code == 403
+    response = api_for(users["manager_a"]).post(f"/api/v1/appeals/{again.pk}/withdraw/")
+    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    listing = client_for(decider).get(reverse("appeals:list"), {"status": "withdrawn"})
+    assert {a.pk for a in listing.context["page"]} == {appeal.pk, again.pk}
