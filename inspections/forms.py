@@ -8,9 +8,12 @@ from accounts.roles import Department
 from daodao.dates import PAST_EVENT, PLANNED
 from daodao.files import validate_image_or_pdf
 from daodao.html import LongSelect
+from daodao.params import parse_id
 from venues.selectors import venue_list_for_user
 
 from .models import Inspection, InterviewReason, Sanction, Severity
+
+VENUE_PICK_MAX = 300  # more operating venues in scope than this: the plan form searches them by name
 
 # Undercover visits are police work: other inspectors do not get the choice.
 _WITHOUT_UNDERCOVER = [c for c in Inspection.Type.choices if c[0] != Inspection.Type.UNDERCOVER]
@@ -26,11 +29,25 @@ class PlanForm(forms.Form):
     departments = forms.MultipleChoiceField(label=_("Departments"), choices=Department.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, venue_name: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The options need only names: no joins for a city's 3,000 venues.
-        cast(forms.ModelChoiceField, self.fields["venue"]).queryset = (
-            venue_list_for_user(user).operating().select_related(None))
+        venues = venue_list_for_user(user).operating().select_related(None)
+        field = cast(forms.ModelChoiceField, self.fields["venue"])
+        field.queryset = venues
+        # A city's thousands of venues are no list to scroll: past VENUE_PICK_MAX the page
+        # offers a name search and lists the matches (or the venue it was opened for). A
+        # posted form still accepts any operating venue of the user's scope.
+        self.venue_search = False
+        if not self.is_bound and venues[:VENUE_PICK_MAX + 1].count() > VENUE_PICK_MAX:
+            self.venue_search = True
+            initial = parse_id(str(self.initial.get("venue") or ""))
+            if venue_name:
+                field.queryset = venues.filter(name__icontains=venue_name).order_by("name")[:VENUE_PICK_MAX]
+            elif initial is not None:
+                field.queryset = venues.filter(pk=initial)
+            else:
+                field.queryset = venues.none()
         scope = user.jurisdiction.path if user.jurisdiction_id else ""
         inspectors = User.objects.filter(role__in=[User.Role.POLICE, User.Role.PARTNER], is_active=True)
         cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = (

@@ -33,3 +33,23 @@ def test_plan_form_offers_the_officers_operating_venues_and_keeps_the_choice(cli
     response = client.post(reverse("inspections:plan_new"), {"venue": venues["b"].pk, "type": "routine",
                                                               "planned_for": "2026-12-01"})
     assert response.status_code == 200 and "inspections/plan_form.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.django_db
+def test_plan_form_searches_venues_by_name_past_a_few_hundred(client_for, users, venues, monkeypatch):
+    from inspections import forms as inspection_forms
+    from inspections.models import Inspection
+
+    monkeypatch.setattr(inspection_forms, "VENUE_PICK_MAX", 1)
+    client = client_for(users["officer_a"])
+    body = client.get(reverse("inspections:plan_new")).content.decode()
+    assert 'name="venue_name"' in body and f'value="{venues["a"].pk}"' not in body
+    body = client.get(reverse("inspections:plan_new"), {"venue_name": "府山"}).content.decode()
+    assert f'<option value="{venues["a2"].pk}">府山酒吧</option>' in body and f'value="{venues["a"].pk}"' not in body
+    body = client.get(reverse("inspections:plan_new"), {"venue": venues["a"].pk}).content.decode()
+    assert f'<option value="{venues["a"].pk}" selected>越城KTV</option>' in body
+    body = client.get(reverse("inspections:plan_new"), {"venue_name": "柯桥"}).content.decode()  # another district
+    assert f'value="{venues["b"].pk}"' not in body and "没有" in body
+    response = client.post(reverse("inspections:plan_new"), {"venue": venues["a2"].pk, "type": "routine",
+                                                              "planned_for": "2026-12-01"})
+    assert response.status_code == 302 and Inspection.objects.filter(venue=venues["a2"]).exists()

@@ -73,7 +73,9 @@ def month(request: AuthedRequest) -> HttpResponse:
 @login_required
 def plan_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, "may_inspect")
-    form = PlanForm(request.POST or None, user=request.user, initial={"venue": request.GET.get("venue")})
+    venue_name = request.GET.get("venue_name", "").strip()[:100]
+    form = PlanForm(request.POST or None, user=request.user, initial={"venue": request.GET.get("venue")},
+                    venue_name=venue_name)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -86,7 +88,7 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
                                         "the assignee's work list. The venue does not see it.") % {
                 "venue": d["venue"].name, "day": date_format(d["planned_for"])})
             return redirect("inspections:plan")
-    return render(request, "inspections/plan_form.html", {"form": form})
+    return render(request, "inspections/plan_form.html", {"form": form, "venue_name": venue_name})
 
 
 @login_required
