@@ -46,7 +46,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.anomaly_world import DAYS, END, GAP, GRACE, JUDGED, City, build_city  # noqa: E402 -- after the path is set
+import importlib  # noqa: E402
+
+from bench.anomaly_world import DAYS, END, GAP, GRACE, JUDGED, City  # noqa: E402 -- after the path is set
 
 # --- Replay -----------------------------------------------------------------------
 
@@ -215,6 +217,8 @@ def main() -> None:
     ap.add_argument("--db", action="store_true", help="replay the nightly job on a bench database")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--out", default="bench/anomaly_results.json", help="where the details go")
+    ap.add_argument("--world", default="bench.anomaly_world",
+                    help="the module whose build_city(seed, venues) makes the city (another generator, same City)")
     args = ap.parse_args()
     if not args.db:
         import os
@@ -227,7 +231,7 @@ def main() -> None:
     results = {}
     totals = {"events": 0, "found": 0, "episodes": 0, "false": 0}
     for seed in args.seeds:
-        city = build_city(seed, args.venues)
+        city = importlib.import_module(args.world).build_city(seed, args.venues)
         t0 = time.perf_counter()
         flags = replay_db(city) if args.db else replay_memory(city)
         r = score(city, flags)
