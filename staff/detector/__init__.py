@@ -14,6 +14,9 @@ Each venue is judged against its own normal, never against a fixed rule of thumb
    - The level is the ratio observed / expected over the ``level_days`` open days before
      the days being judged (outlying days left out): slow growth, slow decline and staff
      who stop coming without being deregistered move it, so they are not anomalies.
+   - Days that are off for every venue of a type (a holiday, a typhoon, a sign-in outage)
+     are nobody's anomaly: each day's expectation is multiplied by the type's common day
+     factor (``common``), in the baseline and on the days judged.
 2. **Exact count statistics.** Each day's count is scored with the exact binomial tail
    (mid-p) of the count given the registered headcount and the expected share, turned into
    a normal score, divided by the venue's measured dispersion (bounded below) and by the

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..alert_kinds import KIND_SIGNIN
+from .common import day_factors
 from .scores import _fit, _z
 from .window import SEVERITY_HIGH, SEVERITY_MEDIUM, CityWindow, Finding, Params
 
@@ -60,17 +61,19 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     breg = np.take_along_axis(reg, b, axis=1)
     use = inside & ~np.take_along_axis(closed, b, axis=1)
     weekday = (w.start.weekday() + b) % 7
-    fitted, share, scale = _fit(bx, breg, weekday, use, p)
+    dayf = day_factors(w, e, p)[rows]
+    fitted, share, scale = _fit(bx, breg, weekday, use, p, np.take_along_axis(dayf, b, axis=1))
     keep = fitted & (n_open >= p.min_run)
     if not keep.any():
         return None
     rows, cols, x, reg, share, scale = rows[keep], cols[keep], x[keep], reg[keep], share[keep], scale[keep]
+    dayf = dayf[keep]
     # 4. Today's days scored against that normal.
     have = cols >= 0
     c = np.maximum(cols, 0)
     jx = np.take_along_axis(x, c, axis=1)
     jreg = np.take_along_axis(reg, c, axis=1)
-    jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1)
+    jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1) * np.take_along_axis(dayf, c, axis=1)
     expected, z = _z(jx, jreg, jshare)
     scores = np.where(have, np.clip(z / scale[:, None], -p.z_clip, p.z_clip), np.nan)
     return _Night(rows, cols, jx, expected, scores, share)

@@ -29,6 +29,7 @@ def load_window(*, on: date, days: int) -> CityWindow:
        leavings, those before the window folded into its first day); their running sum over
        the days is the registered headcount. Expanding each employment into its days
        (generate_series) would make PostgreSQL build employees x days rows to sum them.
+    3. Each venue's type (one query): venues of a type share the common day factor.
     """
 
 
@@ -62,6 +63,8 @@ def load_window(*, on: date, days: int) -> CityWindow:
             f") changes GROUP BY venue_id, col",
             [since, since, operating, on, since, since, operating, on, since, on])
         changes = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 3)
+        cur.execute(f"SELECT id, type FROM {venue_table} WHERE status = %s", [operating])  # noqa: S608
+        types = dict(cur.fetchall())
     if rollup.shape[0] == 0:
         return CityWindow.empty(since, days)
     venue_ids, row = np.unique(rollup[:, 0], return_inverse=True)
@@ -79,7 +82,9 @@ def load_window(*, on: date, days: int) -> CityWindow:
         known = (pos < venue_ids.size) & (venue_ids[np.minimum(pos, venue_ids.size - 1)] == changes[:, 0])
         np.add.at(delta, (pos[known], changes[known, 1]), changes[known, 2])
     registered = np.cumsum(delta, axis=1)[:, :days]
-    return CityWindow(since, venue_ids, counts, closed, registered, first)
+    codes = {t: k for k, t in enumerate(sorted(set(types.values())))}
+    group = np.array([codes.get(types.get(int(v)), -1) for v in venue_ids], dtype=np.int64)
+    return CityWindow(since, venue_ids, counts, closed, registered, first, group)
 
 
 def _title(f: Finding, venue_name: str) -> str:

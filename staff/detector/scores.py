@@ -113,9 +113,11 @@ def _weekday_shares(x: np.ndarray, trials: np.ndarray, weekday: np.ndarray,
     return np.where(present, np.minimum(np.maximum(shrunk, edge), top), pooled[:, None]), top
 
 
-def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p: Params) -> tuple[np.ndarray, ...]:
+def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p: Params,
+         factor: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Each venue's normal from its baseline days (most recent first; ``use`` marks open days
-    after its first sign-in). Returns (fitted, share, scale) for all rows.
+    after its first sign-in; ``factor`` the city's common day factor on those days, see
+    ``common``). Returns (fitted, share, scale) for all rows.
 
     1. Weekday shares over ``baseline_weeks`` weeks; days that are far off under that first
        fit (past events, unmarked closures: exact tail beyond ``outlier_z``) are left out
@@ -126,21 +128,23 @@ def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p
        ``min_dispersion``; 1 where nearly everyone always comes) times the uncertainty of
        estimating the share and the level from a few weeks.
     """
+    f = np.ones(x.shape) if factor is None else factor
     trials = np.maximum(reg, x)
+    exposure = trials * f  # a holiday's expected share is the usual share x the day's factor
     n_base = use.sum(axis=1)
     fitted = n_base >= p.min_history_days // 2
     limit = p.outlier_z
 
     def day_z(share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        s = np.take_along_axis(share, weekday, axis=1)
+        s = np.take_along_axis(share, weekday, axis=1) * f
         return _z(x, reg, s)
 
-    share, _top = _weekday_shares(x, trials, weekday, use)
+    share, _top = _weekday_shares(x, exposure, weekday, use)
     _e, z = day_z(share)
     kept = use & (np.abs(z) <= limit)
     enough = kept.sum(axis=1) >= 0.6 * n_base
     kept = np.where(enough[:, None], kept, use)
-    share, top = _weekday_shares(x, trials, weekday, kept)
+    share, top = _weekday_shares(x, exposure, weekday, kept)
     e, z = day_z(share)
     recent = kept & (np.cumsum(kept, axis=1) <= p.level_days)
     inlier = recent & (np.abs(z) <= limit)
@@ -148,7 +152,7 @@ def _fit(x: np.ndarray, reg: np.ndarray, weekday: np.ndarray, use: np.ndarray, p
              / (np.where(inlier, e, 0).sum(axis=1) + p.level_prior))
     # The level may not push a weekday's share to 1 where the weekday's own fit could not go.
     share = np.minimum(share * level[:, None], top)
-    s = np.take_along_axis(share, weekday, axis=1)
+    s = np.minimum(np.take_along_axis(share, weekday, axis=1) * f, 0.9999)
     n_kept = np.maximum(kept.sum(axis=1), 1)
     variance = np.where(kept, s * reg * (1 - s), 0).sum(axis=1) / n_kept
     _e, z = day_z(share)

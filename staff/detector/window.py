@@ -47,6 +47,12 @@ class Params:
     # The measured spread may be below a binomial's (staff on fixed rotas), but not below this.
     min_dispersion: float = 0.5
     chart_days: int = 42
+    # The city's common day factor (staff.detector.common): groups of at least this many
+    # venues reporting, venues usually seeing at least this many, factors nearer 1 than this
+    # share ignored.
+    common_min_venues: int = 30
+    common_min_count: int = 3
+    common_deadband: float = 0.1
 
     @property
     def lookback_days(self) -> int:
@@ -87,6 +93,7 @@ class CityWindow:
     closed: np.ndarray  # (V, T) bool
     registered: np.ndarray  # (V, T) int64: registered headcount per day
     first: np.ndarray  # (V,) int64
+    group: np.ndarray | None = None  # (V,) int64: venues of one type share a code (common day factor)
 
     @property
     def days(self) -> int:
@@ -102,8 +109,10 @@ class CityWindow:
 
     @classmethod
     def from_series(cls, series: dict[int, VenueSeries], registered: dict[int, dict[date, int]],
-                    start: date | None = None, end: date | None = None) -> "CityWindow":
-        """Arrays from per-venue dicts (hand-made series, the synthetic bench city)."""
+                    start: date | None = None, end: date | None = None,
+                    types: dict[int, str] | None = None) -> "CityWindow":
+        """Arrays from per-venue dicts (hand-made series, the synthetic bench city); ``types``
+        (venue -> type) groups venues for the common day factor."""
         known = [d for s in series.values() for d in (*s.counts, *s.closed)]
         start = start or min(known)
         end = end or max(known)
@@ -129,6 +138,9 @@ class CityWindow:
             first = s.first_day or min((d for d, n in s.counts.items() if n > 0), default=None)
             if first is not None:
                 out.first[i] = max((first - start).days, 0) if first <= end else -1
+        if types:
+            codes = {t: k for k, t in enumerate(sorted(set(types.values())))}
+            out.group = np.array([codes.get(types.get(v, ""), -1) for v in ids], dtype=np.int64)
         return out
 
 

@@ -1,0 +1,89 @@
+"""The city's common day factor (staff.detector.common): a day that is off for every venue
+of a type -- a public holiday, a typhoon, a sign-in outage -- is nobody's anomaly, while a
+venue that drops far below the others that day still is."""
+
+import random
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from staff.detector import CityWindow, Params, VenueSeries, detect, load_window, registered_by_day
+from staff.detector.common import day_factors
+from staff.models import VenueDay
+
+ON = date(2026, 10, 4)
+START = ON - timedelta(days=110)
+HOLIDAY = {ON - timedelta(days=i) for i in range(4)}
+STAFF = 16
+
+
+def city(n: int, types: dict[int, str] | None = None, holiday: dict[str, float] | None = None,
+         own: dict[int, float] | None = None, seed: int = 3) -> CityWindow:
+    """``n`` venues of 16 staff coming like coin tosses (70 % on weekdays, 85 % at weekends);
+    on the four holiday days each type's share is multiplied by ``holiday[type]`` and a
+    venue's by ``own[venue]`` on top (its own event)."""
+    rng = random.Random(seed)
+    types = types or {v: "bath" for v in range(1, n + 1)}
+    series, registered = {}, {}
+    for v in range(1, n + 1):
+        s = VenueSeries()
+        d = START
+        while d <= ON:
+            share = 0.85 if d.weekday() >= 4 else 0.7
+            if d in HOLIDAY:
+                share *= (holiday or {}).get(types[v], 1.0) * (own or {}).get(v, 1.0)
+            s.counts[d] = sum(rng.random() < share for _ in range(STAFF))
+            d += timedelta(days=1)
+        s.first_day = START
+        series[v] = s
+        registered[v] = registered_by_day([(START - timedelta(days=30), None)] * STAFF, START, ON)
+    return CityWindow.from_series(series, registered, start=START, end=ON, types=types)
+
+
+def flagged(w: CityWindow, params: Params | None = None) -> set[int]:
+    return {f.venue_id for f in detect(w, ON, params)}
+
+
+def test_a_holiday_that_halves_every_venue_of_a_type_raises_nothing():
+    w = city(40, holiday={"bath": 0.5})
+    assert flagged(w) == set()
+    # Without the common factor the same days would be an alert at most of these venues.
+    assert len(flagged(w, Params(common_min_venues=10**6))) >= 30
+
+
+def test_a_venue_far_below_the_others_on_a_holiday_is_still_flagged():
+    w = city(40, holiday={"bath": 0.5}, own={7: 0.15})
+    assert flagged(w) == {7}
+
+
+def test_each_type_has_its_own_factor():
+    """The KTVs fill up while the bath houses empty: both are the holiday, neither an event."""
+    types = {v: "ktv" if v <= 35 else "bath" for v in range(1, 71)}
+    w = city(70, types=types, holiday={"ktv": 1.15, "bath": 0.5})
+    assert flagged(w) == set()
+    factors = day_factors(w, w.col(ON), Params())[:, w.col(ON)]
+    assert np.all(factors[:35] == factors[0]) and np.all(factors[35:] == factors[35])
+    assert factors[40] < 0.7
+
+
+def test_too_few_venues_of_a_type_take_the_citys_factor():
+    types = {v: "bar" if v <= 5 else "ktv" for v in range(1, 46)}
+    w = city(45, types=types, holiday={"bar": 0.5, "ktv": 0.5})
+    assert flagged(w) == set()
+
+
+def test_ordinary_days_have_no_factor_and_small_cities_none_at_all():
+    w = city(40)
+    assert np.all(day_factors(w, w.col(ON), Params()) == 1.0)
+    small = city(10, holiday={"bath": 0.5})
+    assert np.all(day_factors(small, small.col(ON), Params()) == 1.0)
+
+
+@pytest.mark.django_db
+def test_the_nightly_load_groups_venues_by_type(venues):
+    for v in venues.values():
+        VenueDay.objects.bulk_create([VenueDay(venue=v, day=ON - timedelta(days=i), signed_in=10) for i in range(5)])
+    w = load_window(on=ON, days=5)
+    group = dict(zip(w.venue_ids.tolist(), w.group.tolist(), strict=True))
+    assert len({group[venues["a"].pk], group[venues["a2"].pk], group[venues["b"].pk]}) == 3
