@@ -25,7 +25,8 @@ registry):
 - new venues opening during the period (registry filling over the first weeks, attendance
   ramping up);
 - marked closures (a renovation of 5-14 days, also in the baseline weeks; single rest days;
-  Golden Week days off at some small shops), unmarked 1-2 day closures that show as 0;
+  Golden Week days off at some small shops), unmarked 1-2 day closures that show as 0 (never
+  side by side, so no longer silence arises by chance);
 - one- or two-day dips (and a few one-day all-hands days) next to each venue's naturally low
   weekday -- not events.
 
@@ -48,7 +49,8 @@ baseline weeks which are not scored):
 - ``small_half``: a 3-5 person all-present venue at about half for 3-7 days;
 - ``small_silent``: a 2-3 person all-present venue with no sign-in for 5-7 days (not marked);
 - ``gap_inside``: a 4-6 day drop to 30-50 % with one middle day back near normal;
-- ``rise``: everybody registered comes (1.5x+ the usual) for 3-6 days at venues with room;
+- ``rise``: everybody registered comes for 3-6 days at venues with room (1.2-1.9x the same
+  weekdays before, median about 1.5x);
 - ``rise_influx``: a batch of temporary workers registered and signing in for 3-7 days
   (+60-100 % of the usual count), deregistered later or never.
 """
@@ -147,6 +149,10 @@ def _reg_offset(rng: random.Random) -> int:
     return rng.randint(1, 14)
 
 
+def _touches(zero: set[date], span: list[date]) -> bool:
+    return any(d + timedelta(days=k) in zero for d in span for k in (-1, 0, 1))
+
+
 def _simulate_venue(rng: random.Random, v: int, city: City, holiday_days: dict[date, str],
                     rain: set[date]) -> dict:
     kind = _pick_type(rng)
@@ -202,15 +208,18 @@ def _simulate_venue(rng: random.Random, v: int, city: City, holiday_days: dict[d
     if rng.random() < 0.10:  # unmarked short closures (power cut, inspection, owner away)
         for _ in range(rng.randint(1, 2)):
             a = START + timedelta(days=rng.randint(0, DAYS - 2))
-            for d in _span(a, a + timedelta(days=rng.randint(0, 1))):
+            span = _span(a, a + timedelta(days=rng.randint(0, 1)))
+            if _touches(zero, span):  # two of them side by side would be a longer silence
+                continue
+            for d in span:
                 zero.add(d)
                 dis.append(("unmarked_closure", d))
     if small and rng.random() < 0.10:  # Golden Week off
         if rng.random() < 0.5:
             closed.update(_span(date(2026, 10, 1), date(2026, 10, 3)))
-        else:
+        elif not _touches(zero, [date(2026, 10, 1), date(2026, 10, 2)]):
             zero.update([date(2026, 10, 1), date(2026, 10, 2)])
-    typhoon_shut = rng.random() < 0.12
+    typhoon_shut = rng.random() < 0.12 and not _touches(zero, [TYPHOON])
     if typhoon_shut:
         zero.add(TYPHOON)
     closed = {d for d in closed if opened <= d <= END}
