@@ -102,10 +102,11 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
             off = sz >= p.z_day
             ok = spans & off[:, -1] & off[:, 0] & ((~off).sum(axis=1) <= allowed_normal)
             day_rel = sign * (observed[:, width - length:] / np.maximum(expected[:, width - length:], 1e-9) - 1)
-            not_a_blip, few_staff = _not_a_blip(sz, off, day_rel, expected[:, width - length:], strong, p)
+            not_a_blip, few_staff = _not_a_blip(sz, off, day_rel, expected[:, width - length:], strong, p,
+                                                p.min_rel_drop_day if sign < 0 else p.min_rel)
             ok &= not_a_blip
             # ... nor be statistically clear but too small to matter (4 -> 3 at a tiny venue).
-            ok &= sign * (ratio - 1) >= (p.min_rel if sign < 0 else p.min_rel_rise)
+            ok &= sign * (ratio - 1) >= (p.min_rel_drop if sign < 0 else p.min_rel_rise)
             # Stouffer over the days that are off: the one day tolerated back near normal
             # (or beyond it) interrupts the event, it does not count against it.
             combined = np.where(off, sz, 0).sum(axis=1) / np.sqrt(np.maximum(off.sum(axis=1), 1))
@@ -118,7 +119,7 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
 
 
 def _not_a_blip(sz: np.ndarray, off: np.ndarray, day_rel: np.ndarray, expected: np.ndarray, strong: float,
-                p: Params) -> tuple[np.ndarray, np.ndarray]:
+                p: Params, min_rel: float) -> tuple[np.ndarray, np.ndarray]:
     """The evidence must not rest on one or two extreme days (a blip beside a naturally low
     day). Either three days are clearly off, each statistically clear AND large enough to
     matter on its own (at a big venue a 13 % dip can be 2.5 sigma: a blip beside it is no
@@ -130,7 +131,7 @@ def _not_a_blip(sz: np.ndarray, off: np.ndarray, day_rel: np.ndarray, expected: 
     Also returns, per venue, whether every day of the window is clearly off by the few-staff
     rule (no day back near normal): such a drop needs only ``z_run_small`` combined."""
     gap = (~off).any(axis=1, keepdims=True)
-    need = np.where(gap, p.min_rel_gap, p.min_rel)
+    need = np.where(gap, p.min_rel_gap, min_rel)
     few = (sz >= p.z_clear_rel) & (day_rel >= p.rel_clear) & (expected <= p.clear_rel_upto)
     clear = ((sz >= strong) & (day_rel >= need)) | few
     order = np.argsort(-np.where(off, sz, -np.inf), axis=1, kind="stable")[:, 2:]  # all but the two most extreme

@@ -37,8 +37,13 @@ class Params:
     # A rise must be at least this large.
     min_rel_rise: float = 0.35
     z_run: float = 4.0
-    # The window's count must differ from the expected by at least this share.
+    # A rise's clearly-off days must be at least this far above the expected count.
     min_rel: float = 0.25
+    # A drop must be material: the window's count at least this much below the expected, and
+    # each clearly-off day too (a noisy bar's 8 -> 6 is a quarter; an officer's visit needs
+    # more; measured on two independently written bench cities, see the README).
+    min_rel_drop: float = 0.3
+    min_rel_drop_day: float = 0.3
     z_clip: float = 3.5
     # Baseline days scoring beyond this are past events or unmarked closures: left out.
     outlier_z: float = 2.5
