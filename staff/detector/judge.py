@@ -58,8 +58,17 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     inside = back >= np.maximum(first, 0)[:, None]
     b = np.maximum(back, 0)
     bx = np.take_along_axis(x, b, axis=1)
-    breg = np.take_along_axis(reg, b, axis=1)
     use = inside & ~np.take_along_axis(closed, b, axis=1)
+    # 4. A registry that jumps (a batch of staff registered at once) raises the expectation
+    #    only so far above its usual size in the baseline weeks: a sudden influx that signs
+    #    in is then a rise, and people registered for a week and never removed do not make
+    #    the weeks after look like a drop. Ordinary hiring stays well inside the bound; a
+    #    venue younger than the baseline weeks is still filling its registry, so no bound.
+    usual_reg = _median_where(np.take_along_axis(reg, b, axis=1), use)
+    settled = inside.all(axis=1) & (usual_reg > 0)
+    cap = np.where(settled, np.ceil(usual_reg * (1 + p.reg_jump_rel) + p.reg_jump_abs), np.inf)
+    reg = np.minimum(reg, cap[:, None])
+    breg = np.take_along_axis(reg, b, axis=1)
     weekday = (w.start.weekday() + b) % 7
     dayf = day_factors(w, e, p)[rows]
     fitted, share, scale = _fit(bx, breg, weekday, use, p, np.take_along_axis(dayf, b, axis=1))
@@ -68,7 +77,7 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
         return None
     rows, cols, x, reg, share, scale = rows[keep], cols[keep], x[keep], reg[keep], share[keep], scale[keep]
     dayf = dayf[keep]
-    # 4. Today's days scored against that normal.
+    # 5. Today's days scored against that normal.
     have = cols >= 0
     c = np.maximum(cols, 0)
     jx = np.take_along_axis(x, c, axis=1)
@@ -77,6 +86,16 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     expected, z = _z(jx, jreg, jshare)
     scores = np.where(have, np.clip(z / scale[:, None], -p.z_clip, p.z_clip), np.nan)
     return _Night(rows, cols, jx, expected, scores, share)
+
+
+def _median_where(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Row medians over the masked cells (0 where a row has none)."""
+    vals = np.where(mask, a, np.nan).astype(float)
+    out = np.zeros(a.shape[0])
+    some = mask.any(axis=1)
+    if some.any():
+        out[some] = np.nanmedian(vals[some], axis=1)
+    return out
 
 
 def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expected: np.ndarray,

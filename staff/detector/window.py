@@ -44,6 +44,10 @@ class Params:
     # more; measured on two independently written bench cities, see the README).
     min_rel_drop: float = 0.3
     min_rel_drop_day: float = 0.3
+    # The registry raises the expectation at most this far above its median over the baseline
+    # weeks (a share, plus a number of people).
+    reg_jump_rel: float = 0.1
+    reg_jump_abs: int = 1
     z_clip: float = 3.5
     # Baseline days scoring beyond this are past events or unmarked closures: left out.
     outlier_z: float = 2.5
