@@ -21,6 +21,9 @@ class _Night:
     expected: np.ndarray
     scores: np.ndarray  # clipped daily scores (nan where no day)
     share: np.ndarray  # (len(rows), 7)
+    factor: np.ndarray  # (len(rows), max_run): the area's common day factor on each judged day
+    usual_reg: np.ndarray  # (len(rows),): the registry's median over the baseline weeks
+    capped: np.ndarray  # (len(rows),): a registry jump was bounded on some judged day
 
 
 def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
@@ -67,6 +70,7 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     usual_reg = _median_where(np.take_along_axis(reg, b, axis=1), use)
     settled = inside.all(axis=1) & (usual_reg > 0)
     cap = np.where(settled, np.ceil(usual_reg * (1 + p.reg_jump_rel) + p.reg_jump_abs), np.inf)
+    raw_reg = reg
     reg = np.minimum(reg, cap[:, None])
     breg = np.take_along_axis(reg, b, axis=1)
     weekday = (w.start.weekday() + b) % 7
@@ -76,16 +80,18 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     if not keep.any():
         return None
     rows, cols, x, reg, share, scale = rows[keep], cols[keep], x[keep], reg[keep], share[keep], scale[keep]
-    dayf = dayf[keep]
+    dayf, raw_reg, usual_reg = dayf[keep], raw_reg[keep], usual_reg[keep]
     # 5. Today's days scored against that normal.
     have = cols >= 0
     c = np.maximum(cols, 0)
     jx = np.take_along_axis(x, c, axis=1)
     jreg = np.take_along_axis(reg, c, axis=1)
-    jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1) * np.take_along_axis(dayf, c, axis=1)
+    jf = np.take_along_axis(dayf, c, axis=1)
+    jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1) * jf
     expected, z = _z(jx, jreg, jshare)
     scores = np.where(have, np.clip(z / scale[:, None], -p.z_clip, p.z_clip), np.nan)
-    return _Night(rows, cols, jx, expected, scores, share)
+    capped = (have & (np.take_along_axis(raw_reg, c, axis=1) > jreg)).any(axis=1)
+    return _Night(rows, cols, jx, expected, scores, share, jf, usual_reg, capped)
 
 
 def _median_where(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -172,6 +178,18 @@ def _evidence(w: CityWindow, row: int, on: date, p: Params) -> list[list[Any]]:
     return out
 
 
+def _context(night: _Night, j: int, first: int) -> dict[str, Any]:
+    """What the venue's own numbers do not show: the area's common factor on the judged days
+    (only where some day had one) and the usual registry (only where a jump was bounded)."""
+    out: dict[str, Any] = {}
+    factors = [round(float(f), 2) for f in night.factor[j, first:]]
+    if any(f != 1.0 for f in factors):
+        out["area_factor"] = factors
+    if night.capped[j]:
+        out["usual_headcount"] = int(round(float(night.usual_reg[j])))
+    return out
+
+
 def detect(window: CityWindow, on: date, params: Params | None = None) -> list[Finding]:
     """The pure detection: the city's arrays in, findings out (at most one per venue)."""
     p = params or Params()
@@ -203,5 +221,6 @@ def detect(window: CityWindow, on: date, params: Params | None = None) -> list[F
             "headcount": int(window.registered[row, e]),
             "usual_share": [round(float(night.share[j, d.weekday()]), 2) for d in days],
             "series": _evidence(window, row, on, p), "params": asdict(p),
+            **_context(night, j, width - n),
         }))
     return findings

@@ -21,7 +21,10 @@ def evidence_chart(evidence: dict[str, Any]) -> dict[str, Any] | None:
 
 
 @register.simple_tag
-def evidence_rows(evidence: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
-    """(day, observed, baseline) for each flagged day of a sign-in alert."""
-    return list(zip(evidence.get("days", []), evidence.get("observed", []), evidence.get("baseline", []),
-                    strict=False))
+def evidence_rows(evidence: dict[str, Any]) -> list[tuple[Any, Any, Any, Any]]:
+    """(day, observed, baseline, the area's level that day in per cent or None) for each
+    flagged day of a sign-in alert."""
+    days = evidence.get("days", [])
+    area = evidence.get("area_factor") or [None] * len(days)
+    return list(zip(days, evidence.get("observed", []), evidence.get("baseline", []),
+                    [None if f is None or f == 1.0 else round(f * 100) for f in area], strict=False))

@@ -55,6 +55,31 @@ def test_a_holiday_that_halves_every_venue_of_a_type_raises_nothing():
 def test_a_venue_far_below_the_others_on_a_holiday_is_still_flagged():
     w = city(40, holiday={"bath": 0.5}, own={7: 0.15})
     assert flagged(w) == {7}
+    (finding,) = detect(w, ON)
+    # The evidence says how the area stood on the judged days (about half of usual).
+    area = finding.evidence["area_factor"]
+    assert len(area) == len(finding.evidence["days"]) and all(0.35 <= f <= 0.65 for f in area)
+
+
+def test_ordinary_days_leave_no_area_factor_in_the_evidence():
+    w = city(40, own={7: 0.15})
+    (finding,) = detect(w, ON)
+    assert "area_factor" not in finding.evidence
+
+
+@pytest.mark.django_db
+def test_the_alert_page_says_how_the_area_stood_and_the_usual_registry(client_for, users, venues):
+    from django.urls import reverse
+
+    from alerts.services import alert_raise
+
+    evidence = {"rule": "signin_count", "direction": "drop", "days": ["2026-10-02", "2026-10-03", "2026-10-04"],
+                "observed": [1, 1, 2], "baseline": [5.5, 5.6, 5.2], "usual_share": [0.7, 0.7, 0.7],
+                "area_factor": [0.55, 0.55, 1.0], "headcount": 30, "usual_headcount": 20}
+    alert = alert_raise(kind="signin_count", venue_id=venues["a"].pk, severity=3, title="签到骤降", evidence=evidence)
+    page = client_for(users["officer_a"]).get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "同类场所当天" in page and "平常的 55%" in page and "与平常相同" in page
+    assert "近八周通常为 20 人" in page
 
 
 def test_each_type_has_its_own_factor():

@@ -37,6 +37,8 @@ def test_an_influx_of_newly_registered_staff_who_all_sign_in_is_a_rise():
     stints = regulars() + [(influx[-1], None)] * 12
     w = window(lambda d: usual(d) + (11 if d in influx else 0), stints)
     assert [d for d, _n in findings(w, ON)] == ["rise"]
+    (finding,) = detect(w, ON)
+    assert finding.evidence["headcount"] == STAFF + 12 and finding.evidence["usual_headcount"] == STAFF
     # Were every registration taken at its word, the registry would explain it all.
     assert findings(w, ON, Params(reg_jump_rel=100.0)) == []
 
