@@ -221,6 +221,6 @@ def detect(window: CityWindow, on: date, params: Params | None = None) -> list[F
             "headcount": int(window.registered[row, e]),
             "usual_share": [round(float(night.share[j, d.weekday()]), 2) for d in days],
             "series": _evidence(window, row, on, p), "params": asdict(p),
-            **_context(night, j, width - n),
+            **_context(night, int(j), width - n),
         }))
     return findings

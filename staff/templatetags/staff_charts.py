@@ -20,11 +20,19 @@ def evidence_chart(evidence: dict[str, Any]) -> dict[str, Any] | None:
     return bar_chart(series, baseline=(sum(baseline) / len(baseline)) if baseline else None, highlight=flagged)
 
 
+def _day(value: Any) -> Any:
+    """An ISO day from the evidence as a date (so the page formats it for the reader)."""
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+
+
 @register.simple_tag
 def evidence_rows(evidence: dict[str, Any]) -> list[tuple[Any, Any, Any, Any]]:
     """(day, observed, baseline, the area's level that day in per cent or None) for each
     flagged day of a sign-in alert."""
-    days = evidence.get("days", [])
+    days = [_day(d) for d in evidence.get("days", [])]
     area = evidence.get("area_factor") or [None] * len(days)
     return list(zip(days, evidence.get("observed", []), evidence.get("baseline", []),
                     [None if f is None or f == 1.0 else round(f * 100) for f in area], strict=False))

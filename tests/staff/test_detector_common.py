@@ -79,7 +79,7 @@ def test_the_alert_page_says_how_the_area_stood_and_the_usual_registry(client_fo
     alert = alert_raise(kind="signin_count", venue_id=venues["a"].pk, severity=3, title="签到骤降", evidence=evidence)
     page = client_for(users["officer_a"]).get(reverse("alerts:detail", args=[alert.pk])).content.decode()
     assert "同类场所当天" in page and "平常的 55%" in page and "与平常相同" in page
-    assert "近八周通常为 20 人" in page
+    assert "（近八周通常为 20 人，" in page
 
 
 def test_each_type_has_its_own_factor():
