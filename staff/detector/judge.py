@@ -20,10 +20,15 @@ class _Night:
     observed: np.ndarray
     expected: np.ndarray
     scores: np.ndarray  # clipped daily scores (nan where no day)
+    # The same for judging a rise: a registry that shrank lately (a clean-up of people who no
+    # longer came) does not lower the expectation much, see _judge step 4.
+    rise_expected: np.ndarray
+    rise_scores: np.ndarray
     share: np.ndarray  # (len(rows), 7)
     factor: np.ndarray  # (len(rows), max_run): the area's common day factor on each judged day
     usual_reg: np.ndarray  # (len(rows),): the registry's median over the baseline weeks
     capped: np.ndarray  # (len(rows),): a registry jump was bounded on some judged day
+    floored: np.ndarray  # (len(rows),): ... or, judging a rise, a registry clean-up
 
 
 def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
@@ -67,9 +72,15 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     #    in is then a rise, and people registered for a week and never removed do not make
     #    the weeks after look like a drop. Ordinary hiring stays well inside the bound; a
     #    venue younger than the baseline weeks is still filling its registry, so no bound.
+    #    The other way, for rises only: a registry cleaned up at once (people who had stopped
+    #    coming removed, as a dismissed alert's to-do asks) does not lower the expectation
+    #    below the registry's usual size, so the clean-up itself is no rise (judged against
+    #    more staff, a rise is only harder to see); a drop may still be explained by people
+    #    deregistered as they leave.
     usual_reg = _median_where(np.take_along_axis(reg, b, axis=1), use)
     settled = inside.all(axis=1) & (usual_reg > 0)
     cap = np.where(settled, np.ceil(usual_reg * (1 + p.reg_jump_rel) + p.reg_jump_abs), np.inf)
+    floor = np.where(settled & p.rise_registry_floor, np.floor(usual_reg), 0)
     raw_reg = reg
     reg = np.minimum(reg, cap[:, None])
     breg = np.take_along_axis(reg, b, axis=1)
@@ -80,7 +91,7 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     if not keep.any():
         return None
     rows, cols, x, reg, share, scale = rows[keep], cols[keep], x[keep], reg[keep], share[keep], scale[keep]
-    dayf, raw_reg, usual_reg = dayf[keep], raw_reg[keep], usual_reg[keep]
+    dayf, raw_reg, usual_reg, floor = dayf[keep], raw_reg[keep], usual_reg[keep], floor[keep]
     # 5. Today's days scored against that normal.
     have = cols >= 0
     c = np.maximum(cols, 0)
@@ -90,8 +101,14 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     jshare = np.take_along_axis(share, (w.start.weekday() + c) % 7, axis=1) * jf
     expected, z = _z(jx, jreg, jshare)
     scores = np.where(have, np.clip(z / scale[:, None], -p.z_clip, p.z_clip), np.nan)
-    capped = (have & (np.take_along_axis(raw_reg, c, axis=1) > jreg)).any(axis=1)
-    return _Night(rows, cols, jx, expected, scores, share, jf, usual_reg, capped)
+    rise_reg = np.maximum(jreg, floor[:, None])
+    rise_expected, rz = _z(jx, rise_reg, jshare)
+    rise_scores = np.where(have, np.clip(rz / scale[:, None], -p.z_clip, p.z_clip), np.nan)
+    jraw = np.take_along_axis(raw_reg, c, axis=1)
+    capped = (have & (jraw > jreg)).any(axis=1)
+    floored = (have & (rise_reg > jraw)).any(axis=1)
+    return _Night(rows, cols, jx, expected, scores, rise_expected, rise_scores, share, jf, usual_reg, capped,
+                  floored)
 
 
 def _median_where(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -105,10 +122,13 @@ def _median_where(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expected: np.ndarray,
-             p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             p: Params, rise: tuple[np.ndarray, np.ndarray] | None = None,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The strongest qualifying window ending on the last day, per venue: (combined score or
     -inf, direction +1 rise / -1 drop, length). Arrays are (venues, max_run), right-aligned,
-    ``cols`` -1 and ``scores`` nan where a venue has fewer open days."""
+    ``cols`` -1 and ``scores`` nan where a venue has fewer open days; ``rise`` the (scores,
+    expected) a rise is judged by, where they differ."""
+    by_sign = {-1: (scores, expected), 1: rise or (scores, expected)}
     n = cols.shape[0]
     best = np.full(n, -np.inf)
     best_dir = np.zeros(n, dtype=np.int64)
@@ -118,11 +138,13 @@ def run_rule(cols: np.ndarray, scores: np.ndarray, observed: np.ndarray, expecte
         first_col = cols[:, width - length]
         # A run does not bridge a closure of several days.
         spans = (first_col >= 0) & (cols[:, -1] - first_col <= length + 2)
-        zs = scores[:, width - length:]
-        ratio = observed[:, width - length:].sum(axis=1) / np.maximum(expected[:, width - length:].sum(axis=1), 1e-9)
         allowed_normal = 0 if length == p.min_run else 1
         strong = p.z_strong if length == p.min_run else p.z_strong_long
         for sign in (-1, 1):
+            scores, expected = by_sign[sign]
+            zs = scores[:, width - length:]
+            ratio = (observed[:, width - length:].sum(axis=1)
+                     / np.maximum(expected[:, width - length:].sum(axis=1), 1e-9))
             sz = sign * np.nan_to_num(zs, nan=0.0)
             off = sz >= p.z_day
             ok = spans & off[:, -1] & off[:, 0] & ((~off).sum(axis=1) <= allowed_normal)
@@ -178,14 +200,14 @@ def _evidence(w: CityWindow, row: int, on: date, p: Params) -> list[list[Any]]:
     return out
 
 
-def _context(night: _Night, j: int, first: int) -> dict[str, Any]:
+def _context(night: _Night, j: int, first: int, drop: bool) -> dict[str, Any]:
     """What the venue's own numbers do not show: the area's common factor on the judged days
     (only where some day had one) and the usual registry (only where a jump was bounded)."""
     out: dict[str, Any] = {}
     factors = [round(float(f), 2) for f in night.factor[j, first:]]
     if any(f != 1.0 for f in factors):
         out["area_factor"] = factors
-    if night.capped[j]:
+    if night.capped[j] or (not drop and night.floored[j]):
         out["usual_headcount"] = int(round(float(night.usual_reg[j])))
     return out
 
@@ -199,28 +221,30 @@ def detect(window: CityWindow, on: date, params: Params | None = None) -> list[F
     night = _judge(window, e, p)
     if night is None:
         return []
-    combined, direction, length = run_rule(night.cols, night.scores, night.observed, night.expected, p)
+    combined, direction, length = run_rule(night.cols, night.scores, night.observed, night.expected, p,
+                                           (night.rise_scores, night.rise_expected))
     findings = []
     width = p.max_run
     for j in np.nonzero(np.isfinite(combined))[0]:
         row, n = int(night.rows[j]), int(length[j])
         cols = [int(c) for c in night.cols[j, width - n:]]
         days = [window.start + timedelta(days=c) for c in cols]
-        observed = [int(v) for v in night.observed[j, width - n:]]
-        expected = [float(v) for v in night.expected[j, width - n:]]
-        rel_dev = abs(sum(observed) - sum(expected)) / max(sum(expected), 1)
         drop = direction[j] < 0
+        day_scores = night.scores if drop else night.rise_scores
+        observed = [int(v) for v in night.observed[j, width - n:]]
+        expected = [float(v) for v in (night.expected if drop else night.rise_expected)[j, width - n:]]
+        rel_dev = abs(sum(observed) - sum(expected)) / max(sum(expected), 1)
         findings.append(Finding(int(window.venue_ids[row]), KIND_SIGNIN,
                                 SEVERITY_HIGH if rel_dev >= 0.5 else SEVERITY_MEDIUM,
                                 "drop" if drop else "rise", {
             "rule": KIND_SIGNIN, "direction": "drop" if drop else "rise", "date": on.isoformat(),
             "days": [d.isoformat() for d in days], "observed": observed,
             "baseline": [round(v, 1) for v in expected],
-            "scores": [round(float(v), 1) for v in night.scores[j, width - n:]],
+            "scores": [round(float(v), 1) for v in day_scores[j, width - n:]],
             "combined": round(float(combined[j]), 1),
             "headcount": int(window.registered[row, e]),
             "usual_share": [round(float(night.share[j, d.weekday()]), 2) for d in days],
             "series": _evidence(window, row, on, p), "params": asdict(p),
-            **_context(night, int(j), width - n),
+            **_context(night, int(j), width - n, drop),
         }))
     return findings

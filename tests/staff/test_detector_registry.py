@@ -65,3 +65,24 @@ def test_ordinary_hiring_and_a_new_venue_filling_its_registry_are_no_rise():
     registered = lambda d: sum(1 for h, _l in ramp if h <= d)  # noqa: E731
     young = window(lambda d: max(registered(d) * 7 // 10, 1), ramp, first=opened)
     assert all(findings(young, ON - timedelta(days=i)) == [] for i in range(5))
+
+
+def test_a_staff_list_cleaned_up_at_once_is_no_rise():
+    """The manager removes six people who had stopped coming (as a dismissed alert's to-do
+    asks): the same 14 keep coming, but the share of the registry that signs in jumps."""
+    import random
+
+    rng = random.Random(4)
+    cache: dict[date, int] = {}
+
+    def real_staff(d: date) -> int:
+        if d not in cache:
+            cache[d] = sum(rng.random() < (0.95 if d.weekday() >= 4 else 0.85) for _ in range(14))
+        return cache[d]
+
+    cleanup = ON - timedelta(days=6)
+    stints = [(START - timedelta(days=90), None)] * 14 + [(START - timedelta(days=90), cleanup)] * 6
+    w = window(real_staff, stints)
+    nights = [ON - timedelta(days=i) for i in range(7)]
+    assert [f for night in nights for f in findings(w, night)] == []
+    assert any(f[0] == "rise" for night in nights for f in findings(w, night, Params(rise_registry_floor=False)))
