@@ -34,5 +34,6 @@ def evidence_rows(evidence: dict[str, Any]) -> list[tuple[Any, Any, Any, Any]]:
     flagged day of a sign-in alert."""
     days = [_day(d) for d in evidence.get("days", [])]
     area = evidence.get("area_factor") or [None] * len(days)
-    return list(zip(days, evidence.get("observed", []), evidence.get("baseline", []),
-                    [None if f is None or f == 1.0 else round(f * 100) for f in area], strict=False))
+    level = [round(f * 100) if isinstance(f, int | float) and f != 1.0 else None for f in area]
+    level += [None] * (len(days) - len(level))
+    return list(zip(days, evidence.get("observed", []), evidence.get("baseline", []), level, strict=False))
