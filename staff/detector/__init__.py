@@ -17,7 +17,8 @@ Each venue is judged against its own normal, never against a fixed rule of thumb
    - The registry explains only so much at once: a batch registered together raises the
      expectation at most 10 % + 1 above the registry's usual size (an influx that signs in
      is a rise; the same people left on the list are no drop later), and a rise is judged
-     against at least the usual size (a staff list cleaned up at once is no rise).
+     against at most a tenth fewer than the usual size (a staff list cleaned up at once is
+     no rise).
    - Days that are off for every venue of a type (a holiday, a typhoon, a sign-in outage)
      are nobody's anomaly: each day's expectation is multiplied by the type's common day
      factor (``common``), in the baseline and on the days judged.

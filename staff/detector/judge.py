@@ -73,14 +73,15 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     #    the weeks after look like a drop. Ordinary hiring stays well inside the bound; a
     #    venue younger than the baseline weeks is still filling its registry, so no bound.
     #    The other way, for rises only: a registry cleaned up at once (people who had stopped
-    #    coming removed, as a dismissed alert's to-do asks) does not lower the expectation
-    #    below the registry's usual size, so the clean-up itself is no rise (judged against
-    #    more staff, a rise is only harder to see); a drop may still be explained by people
-    #    deregistered as they leave.
+    #    coming removed, as a dismissed alert's to-do asks) lowers the expectation at most a
+    #    tenth (at least one person) below the registry's usual size, so the clean-up itself
+    #    is no rise (judged against more staff, a rise is only harder to see); a drop may
+    #    still be explained by people deregistered as they leave.
     usual_reg = _median_where(np.take_along_axis(reg, b, axis=1), use)
     settled = inside.all(axis=1) & (usual_reg > 0)
     cap = np.where(settled, np.ceil(usual_reg * (1 + p.reg_jump_rel) + p.reg_jump_abs), np.inf)
-    floor = np.where(settled & p.rise_registry_floor, np.floor(usual_reg), 0)
+    floor = np.where(settled & p.rise_registry_floor,
+                     np.floor(usual_reg - np.maximum(p.reg_jump_abs, usual_reg * p.reg_jump_rel)), 0)
     raw_reg = reg
     reg = np.minimum(reg, cap[:, None])
     breg = np.take_along_axis(reg, b, axis=1)

@@ -48,7 +48,8 @@ class Params:
     # weeks (a share, plus a number of people).
     reg_jump_rel: float = 0.1
     reg_jump_abs: int = 1
-    # A rise is judged against at least the registry's usual size (a clean-up is no rise).
+    # A rise is judged against at most a tenth (one person) fewer staff than the registry's
+    # usual size (a clean-up is no rise).
     rise_registry_floor: bool = True
     z_clip: float = 3.5
     # Baseline days scoring beyond this are past events or unmarked closures: left out.
