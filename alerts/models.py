@@ -47,10 +47,12 @@ class Alert(models.Model):
         # What officers found behind a false alarm. Two causes are about the venue's own
         # records and act on it (staff.detector and the manager's to-do): the manager is asked
         # to put the records right, and the sign-in detector does not raise the same drop
-        # again until they change.
+        # again until they change. Staff away for a holiday has no record to put right: the
+        # same drop is held back for a fortnight (staff.dismissals).
         OTHER = "other", _("Other cause")
         STAFF_LIST = "staff_list", _("Staff list out of date")
         CLOSURE = "closure", _("Closed (seasonal or holiday) but not marked")
+        STAFF_AWAY = "staff_away", _("Open, but staff away for a holiday or the season")
 
     ACTIVE_STATUSES = (Status.OPEN, Status.DISPATCHED, Status.HANDLED)
     CONFIRMED_STATUSES = (Status.HANDLED, Status.CLOSED)
@@ -99,7 +101,7 @@ class Alert(models.Model):
             ),
             models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(dismiss_reason=""),
                                    name="alert_dismissal_has_reason"),
-            models.CheckConstraint(condition=Q(dismiss_cause__in=["", "other", "staff_list", "closure"]),
+            models.CheckConstraint(condition=Q(dismiss_cause__in=["", "other", "staff_list", "closure", "staff_away"]),
                                    name="alert_dismiss_cause_valid"),
         ]
         indexes = [

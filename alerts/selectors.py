@@ -46,6 +46,7 @@ def alert_outcomes_by_month(user: Any, *, months: int = 6) -> list[dict[str, Any
             dismissed=Count("id", filter=dismissed),
             staff_list=Count("id", filter=dismissed & Q(dismiss_cause=Alert.DismissCause.STAFF_LIST)),
             closure=Count("id", filter=dismissed & Q(dismiss_cause=Alert.DismissCause.CLOSURE)),
+            staff_away=Count("id", filter=dismissed & Q(dismiss_cause=Alert.DismissCause.STAFF_AWAY)),
             pending=Count("id", filter=Q(status__in=(Alert.Status.OPEN, Alert.Status.DISPATCHED))),
         )
         .order_by("-month", "kind")

@@ -13,7 +13,10 @@ venue until those records change:
   raise a drop again until a closed day is marked.
 
 Both last at most ``HOLD_DAYS`` after the dismissal, so a venue whose records are never
-put right does not go unwatched for good. Nothing here changes a threshold: a drop held
+put right does not go unwatched for good. A third cause has no record behind it: *open, but
+staff away for a holiday or the season* (staff gone home for National Day while the venue
+stays open). The same drop is held back for ``AWAY_DAYS`` after the dismissal, and the
+manager is asked for nothing. Nothing here changes a threshold: a drop held
 back is written into the dismissed alert's history (``AlertEvent.Action.HELD_BACK``), and
 rises are never held back.
 """
@@ -32,6 +35,7 @@ from .alert_kinds import KIND_SIGNIN
 from .models import Employment, VenueDay
 
 HOLD_DAYS = 30
+AWAY_DAYS = 14
 
 
 def dismissals_explaining_drops(*, venue_ids: list[int] | None = None) -> dict[int, Alert]:
@@ -43,12 +47,14 @@ def dismissals_explaining_drops(*, venue_ids: list[int] | None = None) -> dict[i
     staff_changed = Employment.objects.filter(venue_id=OuterRef("venue_id"), updated_at__gt=OuterRef("closed_at"))
     closure_marked = VenueDay.objects.filter(venue_id=OuterRef("venue_id"), closed=True,
                                              updated_at__gt=OuterRef("closed_at"))
+    now = timezone.now()
     qs = Alert.objects.filter(
-        kind=KIND_SIGNIN, status=Alert.Status.DISMISSED, closed_at__gte=timezone.now() - timedelta(days=HOLD_DAYS),
+        kind=KIND_SIGNIN, status=Alert.Status.DISMISSED, closed_at__gte=now - timedelta(days=HOLD_DAYS),
         pk=Subquery(newest),
     ).filter(
         (Q(dismiss_cause=Alert.DismissCause.STAFF_LIST) & ~Exists(staff_changed))
         | (Q(dismiss_cause=Alert.DismissCause.CLOSURE) & ~Exists(closure_marked))
+        | (Q(dismiss_cause=Alert.DismissCause.STAFF_AWAY) & Q(closed_at__gte=now - timedelta(days=AWAY_DAYS)))
     )
     if venue_ids is not None:
         qs = qs.filter(venue_id__in=venue_ids)
@@ -62,6 +68,6 @@ def todo_records_context(request: HttpRequest, venue: Any) -> dict[str, Any] | N
     if venue.status != Venue.Status.OPERATING:
         return None
     dismissal = dismissals_explaining_drops(venue_ids=[venue.pk]).get(venue.pk)
-    if dismissal is None:
-        return None
+    if dismissal is None or dismissal.dismiss_cause == Alert.DismissCause.STAFF_AWAY:
+        return None  # nothing for the manager to put right
     return {"venue": venue, "cause": dismissal.dismiss_cause}

@@ -11,7 +11,7 @@ from alerts.models import Alert, AlertEvent
 from alerts.selectors import alert_outcomes_by_month
 from alerts.services import alert_dismiss, alert_handle, alert_raise
 from staff.detector import KIND_SIGNIN, detect_signin_anomalies
-from staff.dismissals import HOLD_DAYS, dismissals_explaining_drops
+from staff.dismissals import AWAY_DAYS, HOLD_DAYS, dismissals_explaining_drops
 from staff.models import Employment, VenueDay
 from staff.services import employee_register
 from tests.conftest import FIXED_NOW
@@ -131,5 +131,32 @@ def test_other_causes_and_old_dismissals_hold_nothing_back(users, venues):
     assert dismissals_explaining_drops() == {}
     Alert.objects.filter(pk=alert.pk).update(dismiss_cause=Alert.DismissCause.STAFF_LIST,
                                              closed_at=timezone.now() - timedelta(days=HOLD_DAYS + 1))
+    assert dismissals_explaining_drops() == {}
+    assert detect_signin_anomalies(on=ON)[KIND_SIGNIN]["created"] == 1
+
+
+def test_staff_away_dismissal_holds_the_drop_back_for_a_fortnight_and_asks_the_manager_nothing(
+        users, venues, client_for):
+    """Staff gone home for the holiday while the venue stays open: no record to put right.
+    The same drop is held back for AWAY_DAYS, the manager's to-do stays empty, the outcome is
+    counted apart, and afterwards the drop is raised again."""
+    venue = venues["a"]
+    fill(venue, dropping)
+    detect_signin_anomalies(on=ON)
+    alert = signin_alert(venue)
+    client_for(users["officer_a"]).post(reverse("alerts:act", args=[alert.pk, "dismiss"]),
+                                        {"reason": "国庆员工回老家", "cause": "staff_away"})
+    alert.refresh_from_db()
+    assert (alert.status, alert.dismiss_cause) == ("dismissed", "staff_away")
+    result = detect_signin_anomalies(on=ON)
+    assert result["held_back"] == 1 and result[KIND_SIGNIN]["created"] == 0
+    page = client_for(users["manager_a"]).get(reverse("venues:detail", args=[venue.pk])).content.decode()
+    assert "核对员工名单" not in page and "登记停业日期" not in page
+    row = alert_outcomes_by_month(users["officer_a"])[0]
+    assert (row["dismissed"], row["staff_away"], row["staff_list"], row["closure"]) == (1, 1, 0, 0)
+    html = client_for(users["officer_a"]).get(reverse("alerts:inbox")).content.decode()
+    assert "其中员工节假日离岗" in html
+
+    Alert.objects.filter(pk=alert.pk).update(closed_at=timezone.now() - timedelta(days=AWAY_DAYS + 1))
     assert dismissals_explaining_drops() == {}
     assert detect_signin_anomalies(on=ON)[KIND_SIGNIN]["created"] == 1
