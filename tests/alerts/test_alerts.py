@@ -157,6 +157,21 @@ def test_api_transition(api_for, users, venues):
     assert api.get("/api/v1/alerts/", {"state": "handled"}).json()["count"] == 1
 
 
+def test_api_dismissal_takes_every_cause_and_refuses_others(api_for, users, venues):
+    api = api_for(users["officer_a"])
+    for cause in ("other", "staff_list", "closure", "staff_away"):
+        a = alert_raise(kind="test_kind", venue_id=venues["a"].pk, severity=2, title=cause, evidence={})
+        resp = api.patch(f"/api/v1/alerts/{a.pk}/", {"status": "dismissed", "reason": "r", "cause": cause},
+                         format="json")
+        assert resp.status_code == 200 and resp.json()["dismiss_cause"] == cause
+    a = alert_raise(kind="test_kind", venue_id=venues["a"].pk, severity=2, title="x", evidence={})
+    resp = api.patch(f"/api/v1/alerts/{a.pk}/", {"status": "dismissed", "reason": "r", "cause": "thresholds"},
+                     format="json")
+    assert resp.status_code == 400
+    a.refresh_from_db()
+    assert a.status == "open"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_raises_make_one_alert(venues):
     if connection.vendor != "postgresql":
