@@ -195,8 +195,10 @@ def alert_dismiss(*, alert: Alert, by: User, reason: str, cause: str = Alert.Dis
     A cause about the venue's own records (staff list out of date, an unmarked closure)
     acts on the venue: its manager is asked to put them right (``todo_records_context``),
     and the sign-in detector does not raise the same drop again until they change
-    (``staff.detector``; each held-back finding is logged on this alert). Thresholds are
-    never touched. The cause is written into the history with the reason.
+    (``staff.detector``; each held-back finding is logged on this alert). Staff away for a
+    holiday has no record behind it: the same drop is held back for two weeks, the manager
+    asked for nothing. Thresholds are never touched. The cause is written into the history
+    with the reason.
     """
     reason = reason.strip()
     if not reason:

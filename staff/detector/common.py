@@ -12,8 +12,11 @@ for venues of its type:
 2. Each venue-day's ratio to that usual count (venues usually seeing at least
    ``common_min_count``; closed days and days before a venue's first sign-in left out).
 3. The day's factor for a type: the median ratio over the type's venues that day, where at
-   least ``common_min_venues`` of them report; otherwise over all venues; otherwise none.
-   A median over dozens of venues is untouched by the few that have an event of their own.
+   least ``common_min_venues`` of them report. A type with fewer takes the city's factor
+   only as far as its own few venues moved the same way (the smaller of the two moves): a
+   holiday that fills the bath houses says nothing about the city's five KTVs. Otherwise
+   none. A median over dozens of venues is untouched by the few that have an event of
+   their own.
 4. Factors within ``common_deadband`` of 1 are ordinary day-to-day noise (a median of a
    hundred ratios still moves by a few per cent) and count as 1, so an ordinary day is
    judged exactly as before.
@@ -54,17 +57,21 @@ def day_factors(w: CityWindow, e: int, p: Params) -> np.ndarray:
     valid = usable & (np.nan_to_num(base) >= p.common_min_count)
     ratio = np.where(valid, x / np.where(valid, base, 1.0), np.nan)
 
-    def median_where_enough(rows: np.ndarray) -> np.ndarray:
-        enough = valid[rows].sum(axis=0) >= p.common_min_venues
+    def median_where(rows: np.ndarray, least: int) -> np.ndarray:
+        enough = valid[rows].sum(axis=0) >= least
         return np.where(enough, _nanmedian(ratio[rows], axis=0), np.nan)
 
-    city = median_where_enough(np.arange(x.shape[0]))
+    city = np.log(median_where(np.arange(x.shape[0]), p.common_min_venues))
     groups = w.group if w.group is not None else np.zeros(x.shape[0], dtype=np.int64)
     factor = np.ones(x.shape)
     for g in np.unique(groups):
         rows = np.nonzero(groups == g)[0]
-        own = median_where_enough(rows)
-        factor[rows] = np.where(np.isnan(own), np.where(np.isnan(city), 1.0, city), own)[None, :]
+        own = np.log(median_where(rows, p.common_min_venues))
+        few = np.log(median_where(rows, 3))  # a small type's own, noisy, reading
+        same_way = np.sign(few) == np.sign(city)
+        fallback = np.where(same_way, np.sign(city) * np.minimum(np.abs(few), np.abs(city)), 0.0)
+        log_f = np.where(np.isnan(own), np.nan_to_num(fallback, nan=0.0), own)
+        factor[rows] = np.exp(log_f)[None, :]
     factor = np.clip(factor, 0.2, 2.0)
     factor = np.where(np.abs(np.log(factor)) >= np.log1p(p.common_deadband), factor, 1.0)
     out[:, lo:e + 1] = factor

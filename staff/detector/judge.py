@@ -208,8 +208,10 @@ def _context(night: _Night, j: int, first: int, drop: bool) -> dict[str, Any]:
     factors = [round(float(f), 2) for f in night.factor[j, first:]]
     if any(f != 1.0 for f in factors):
         out["area_factor"] = factors
-    if night.capped[j] or (not drop and night.floored[j]):
+    bound = "cap" if night.capped[j] else "floor" if not drop and night.floored[j] else None
+    if bound:
         out["usual_headcount"] = int(round(float(night.usual_reg[j])))
+        out["registry_bound"] = bound
     return out
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alerts.models import AlertEvent
+from alerts.models import Alert, AlertEvent
 from alerts.services import AlertSpec, alerts_raise
 from venues.models import Venue
 
@@ -102,9 +102,10 @@ def detect_signin_anomalies(*, on: date | None = None, days: int = 1, params: Pa
 
     1. Load the rollup window once (covering all the dates) and the registered headcounts.
     2. Detect for each date, oldest first; a venue flagged on several dates keeps the latest.
-    3. Hold back drops that an officer's dismissal still explains (staff list out of date,
-       closure not marked; records unchanged since: ``staff.dismissals``), each written into
-       that dismissed alert's history once. Rises are never held back.
+    3. Hold back drops that an officer's dismissal still explains (staff list out of date or
+       closure not marked, records unchanged since; staff away for a holiday, for two weeks:
+       ``staff.dismissals``), each written into that dismissed alert's history once. Rises
+       are never held back.
     4. Raise one alert per venue and kind through alerts_raise (set-based upsert, idempotent).
     """
 
@@ -138,11 +139,15 @@ def _log_held_back(held: list[Finding], explained: dict[int, Any], names: dict[i
     """One history line per held-back finding on the dismissal that explains it (idempotent:
     a re-run for the same night adds nothing)."""
 
-    lines = {(explained[f.venue_id].pk,
-              _("%(finding)s (night of %(date)s): not raised again, because the records this alert was "
-                "dismissed for have not changed since.") % {"finding": _title(f, names.get(f.venue_id, "")),
-                                                            "date": f.evidence["date"]})
-             for f in held}
+    def line(f: Finding) -> str:
+        args = {"finding": _title(f, names.get(f.venue_id, "")), "date": f.evidence["date"]}
+        if explained[f.venue_id].dismiss_cause == Alert.DismissCause.STAFF_AWAY:
+            return _("%(finding)s (night of %(date)s): not raised again, because this alert was dismissed as "
+                     "staff away for a holiday or the season, which holds for two weeks.") % args
+        return _("%(finding)s (night of %(date)s): not raised again, because the records this alert was "
+                 "dismissed for have not changed since.") % args
+
+    lines = {(explained[f.venue_id].pk, line(f)) for f in held}
     have = set(AlertEvent.objects.filter(alert_id__in={a for a, _n in lines}, action=AlertEvent.Action.HELD_BACK)
                .values_list("alert_id", "note"))
     AlertEvent.objects.bulk_create([AlertEvent(alert_id=a, action=AlertEvent.Action.HELD_BACK, note=n)

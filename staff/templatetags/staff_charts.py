@@ -1,3 +1,4 @@
+import math
 from datetime import date
 from typing import Any
 
@@ -33,7 +34,8 @@ def evidence_rows(evidence: dict[str, Any]) -> list[tuple[Any, Any, Any, Any]]:
     """(day, observed, baseline, the area's level that day in per cent or None) for each
     flagged day of a sign-in alert."""
     days = [_day(d) for d in evidence.get("days", [])]
-    area = evidence.get("area_factor") or [None] * len(days)
-    level = [round(f * 100) if isinstance(f, int | float) and f != 1.0 else None for f in area]
+    area = evidence.get("area_factor")
+    area = area if isinstance(area, list) else []
+    level = [round(f * 100) if isinstance(f, int | float) and math.isfinite(f) and f != 1.0 else None for f in area]
     level += [None] * (len(days) - len(level))
     return list(zip(days, evidence.get("observed", []), evidence.get("baseline", []), level, strict=False))

@@ -150,6 +150,8 @@ def test_staff_away_dismissal_holds_the_drop_back_for_a_fortnight_and_asks_the_m
     assert (alert.status, alert.dismiss_cause) == ("dismissed", "staff_away")
     result = detect_signin_anomalies(on=ON)
     assert result["held_back"] == 1 and result[KIND_SIGNIN]["created"] == 0
+    note = alert.events.get(action=AlertEvent.Action.HELD_BACK).note
+    assert "员工节假日或季节性离岗" in note and "记录至今没有变化" not in note
     page = client_for(users["manager_a"]).get(reverse("venues:detail", args=[venue.pk])).content.decode()
     assert "核对员工名单" not in page and "登记停业日期" not in page
     row = alert_outcomes_by_month(users["officer_a"])[0]

@@ -79,7 +79,16 @@ def test_the_alert_page_says_how_the_area_stood_and_the_usual_registry(client_fo
     alert = alert_raise(kind="signin_count", venue_id=venues["a"].pk, severity=3, title="签到骤降", evidence=evidence)
     page = client_for(users["officer_a"]).get(reverse("alerts:detail", args=[alert.pk])).content.decode()
     assert "同类场所当天" in page and "平常的 55%" in page and "与平常相同" in page
-    assert "（近八周通常为 20 人，" in page
+    assert "（近八周通常为 20 人，成批新登记" in page
+    alert.evidence = {**evidence, "direction": "rise", "registry_bound": "floor"}
+    alert.save(update_fields=["evidence"])
+    page = client_for(users["officer_a"]).get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "（近八周通常为 20 人，刚从名单中删除" in page
+    # Evidence that is not what the detector writes never breaks the page.
+    for area in (0.5, ["x"], None, [0.5], {"a": 1}):
+        alert.evidence = {**evidence, "area_factor": area}
+        alert.save(update_fields=["evidence"])
+        assert client_for(users["officer_a"]).get(reverse("alerts:detail", args=[alert.pk])).status_code == 200
 
 
 def test_each_type_has_its_own_factor():
@@ -92,9 +101,17 @@ def test_each_type_has_its_own_factor():
     assert factors[40] < 0.7
 
 
-def test_too_few_venues_of_a_type_take_the_citys_factor():
+def test_too_few_venues_of_a_type_take_the_citys_factor_only_as_far_as_they_moved_the_same_way():
     types = {v: "bar" if v <= 5 else "ktv" for v in range(1, 46)}
+    # Everybody down (an outage): the five bars take the city's factor.
     w = city(45, types=types, holiday={"bar": 0.5, "ktv": 0.5})
+    assert flagged(w) == set()
+    # The KTVs fill up, the five bars go on as usual: the bars are not judged by the KTVs.
+    w = city(45, types=types, holiday={"ktv": 1.6})
+    assert flagged(w) == set()
+    assert np.all(day_factors(w, w.col(ON), Params())[:5, w.col(ON)] == 1.0)
+    # The KTVs empty, the bars do not: no rise at the bars either.
+    w = city(45, types=types, holiday={"ktv": 0.5})
     assert flagged(w) == set()
 
 

@@ -39,6 +39,7 @@ def test_an_influx_of_newly_registered_staff_who_all_sign_in_is_a_rise():
     assert [d for d, _n in findings(w, ON)] == ["rise"]
     (finding,) = detect(w, ON)
     assert finding.evidence["headcount"] == STAFF + 12 and finding.evidence["usual_headcount"] == STAFF
+    assert finding.evidence["registry_bound"] == "cap"
     # Were every registration taken at its word, the registry would explain it all.
     assert findings(w, ON, Params(reg_jump_rel=100.0)) == []
 
@@ -86,3 +87,14 @@ def test_a_staff_list_cleaned_up_at_once_is_no_rise():
     nights = [ON - timedelta(days=i) for i in range(7)]
     assert [f for night in nights for f in findings(w, night)] == []
     assert any(f[0] == "rise" for night in nights for f in findings(w, night, Params(rise_registry_floor=False)))
+
+
+def test_a_rise_after_a_clean_up_says_the_list_was_cut_not_that_a_batch_was_registered():
+    cleanup = ON - timedelta(days=12)
+    busy = [ON - timedelta(days=i) for i in range(5)]
+    stints = [(START - timedelta(days=90), None)] * 14 + [(START - timedelta(days=90), cleanup)] * 6
+    w = window(lambda d: 10 + (10 if d in busy else 0) if d.weekday() < 4 else 12 + (8 if d in busy else 0),
+               stints)
+    rises = [f for f in detect(w, ON) if f.direction == "rise"]
+    assert rises and rises[0].evidence["registry_bound"] == "floor"
+    assert rises[0].evidence["usual_headcount"] == 20 and rises[0].evidence["headcount"] == 14
