@@ -16,7 +16,9 @@ Each venue is judged against its own normal, never against a fixed rule of thumb
      who stop coming without being deregistered move it, so they are not anomalies.
    - The registry explains only so much at once: a batch registered together raises the
      expectation at most 10 % + 1 above the registry's usual size (an influx that signs in
-     is a rise; the same people left on the list are no drop later), and a rise is judged
+     is a rise; the same people left on the list are no drop later; once more people than
+     usual have come on 10 of the last 14 days the growth is real and counts in full), and
+     a rise is judged
      against at most a tenth fewer than the usual size (a staff list cleaned up at once is
      no rise).
    - Days that are off for every venue of a type (a holiday, a typhoon, a sign-in outage)

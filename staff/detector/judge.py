@@ -79,6 +79,12 @@ def _judge(w: CityWindow, e: int, p: Params) -> _Night | None:
     #    still be explained by people deregistered as they leave.
     usual_reg = _median_where(np.take_along_axis(reg, b, axis=1), use)
     settled = inside.all(axis=1) & (usual_reg > 0)
+    # ... unless the venue has really grown: on most of the last two weeks more people came
+    # than it usually saw before (an influx lasts days; an expansion stays).
+    recent = use & (np.arange(b.shape[1])[None, :] < 14)
+    usual_count = _median_where(bx, use & ~recent)
+    grown = (recent & (bx > usual_count[:, None] * (1 + p.reg_jump_rel) + p.reg_jump_abs)).sum(axis=1)
+    settled &= grown < p.reg_confirm_days
     cap = np.where(settled, np.ceil(usual_reg * (1 + p.reg_jump_rel) + p.reg_jump_abs), np.inf)
     floor = np.where(settled & p.rise_registry_floor,
                      np.floor(usual_reg - np.maximum(p.reg_jump_abs, usual_reg * p.reg_jump_rel)), 0)

@@ -48,6 +48,8 @@ class Params:
     # weeks (a share, plus a number of people).
     reg_jump_rel: float = 0.1
     reg_jump_abs: int = 1
+    # ... no longer once more people than usual came on this many of the last 14 days.
+    reg_confirm_days: int = 10
     # A rise is judged against at most a tenth (one person) fewer staff than the registry's
     # usual size (a clean-up is no rise).
     rise_registry_floor: bool = True

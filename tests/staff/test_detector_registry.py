@@ -98,3 +98,27 @@ def test_a_rise_after_a_clean_up_says_the_list_was_cut_not_that_a_batch_was_regi
     rises = [f for f in detect(w, ON) if f.direction == "rise"]
     assert rises and rises[0].evidence["registry_bound"] == "floor"
     assert rises[0].evidence["usual_headcount"] == 20 and rises[0].evidence["headcount"] == 14
+
+
+def test_a_venue_that_really_grew_is_a_rise_for_days_not_weeks():
+    """Twelve people join for good and all come like the others: the first days are a rise
+    (a big change in staffing), but once more people than usual have come on most of two
+    weeks the registry counts in full again."""
+    import random
+
+    rng = random.Random(3)
+    grow = ON - timedelta(days=40)
+    stints = regulars() + [(grow, None)] * 12
+    cache: dict[date, int] = {}
+
+    def staff(d: date) -> int:
+        if d not in cache:
+            share = 0.9 if d.weekday() >= 4 else 0.75
+            cache[d] = sum(rng.random() < share for _ in range(32 if d >= grow else 20))
+        return cache[d]
+
+    w = window(staff, stints)
+    nights = {i: findings(w, grow + timedelta(days=i)) for i in range(0, 41)}
+    assert any(f[0] == "rise" for i in range(0, 8) for f in nights[i])
+    assert [i for i in range(16, 41) if nights[i]] == []
+    assert any(f for i in range(16, 41) for f in findings(w, grow + timedelta(days=i), Params(reg_confirm_days=99)))
